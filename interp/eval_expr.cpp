@@ -1,0 +1,350 @@
+// Expression evaluation of the tree-walking interpreter. Hot paths (int arithmetic and
+// comparison, local reads, direct calls of user functions) are inlined here and record type
+// feedback; everything else calls the runtime's single implementation of the operation.
+#include <alloca.h>
+
+#include "absl/strings/str_cat.h"
+#include "interp/interpreter.h"
+
+namespace ruff::interp {
+using namespace ast;
+
+namespace {
+
+// Argument values on the C stack, destroyed on every exit path.
+struct ArgBuffer {
+    Value* values;
+    size_t count = 0;
+    ~ArgBuffer() {
+        for (size_t i = 0; i < count; ++i) values[i].~Value();
+    }
+};
+
+}  // namespace
+
+Value Interpreter::eval(Thread& th, Frame& f, Expr const& e) {
+    switch (e.kind) {
+    case NodeKind::Literal: return as<Literal>(e).value;
+    case NodeKind::Identifier: return eval_identifier(th, f, as<Identifier>(e));
+    case NodeKind::Binary: return eval_binary(th, f, as<Binary>(e));
+    case NodeKind::Call: return eval_call(th, f, as<Call>(e));
+    case NodeKind::Logical: return eval_logical(th, f, as<Logical>(e));
+    case NodeKind::Unary: return eval_unary(th, f, as<Unary>(e));
+    case NodeKind::MethodCall: return eval_method_call(th, f, as<MethodCall>(e));
+    case NodeKind::Index: {
+        auto const& ix = as<Index>(e);
+        Value object = eval(th, f, *ix.object);
+        Value index = eval(th, f, *ix.index);
+        if (object.is(TAG_ARRAY) && index.is_int()) {
+            auto const& items = object.as<Array>()->items;
+            uint64_t i = static_cast<uint64_t>(index.as_int());
+            if (i < items.size()) return items[i];
+        }
+        th.set_pos(ix.pos);
+        return index_get(th, object, index);
+    }
+    case NodeKind::Field: {
+        auto const& fe = as<Field>(e);
+        Value object = eval(th, f, *fe.object);
+        if (fe.optional) {
+            if (object.is_null()) return Value();
+            if (object.is(TAG_DICT)) {
+                Value const* v = object.as<Dict>()->find(fe.name);
+                return v ? *v : Value();
+            }
+            if (object.is(TAG_STRUCT) && object.as<Struct>()->definition()->field_index(fe.name) < 0) return Value();
+        }
+        th.set_pos(fe.pos);
+        return field_get(th, object, fe.name);
+    }
+    case NodeKind::Interpolation: {
+        std::string out;
+        for (auto const& part : as<Interpolation>(e).parts) {
+            Value v = eval(th, f, *part);
+            display(out, v);
+        }
+        return make_string(std::move(out));
+    }
+    case NodeKind::ArrayLit: {
+        auto const& a = as<ArrayLit>(e);
+        std::vector<Value> items;
+        items.reserve(a.elements.size());
+        for (size_t i = 0; i < a.elements.size(); ++i) {
+            Value v = eval(th, f, *a.elements[i]);
+            if (!a.spread[i]) {
+                items.push_back(std::move(v));
+                continue;
+            }
+            th.set_pos(a.elements[i]->pos);
+            ValueIterator it(th, std::move(v));
+            Value item;
+            while (it.next(th, item)) items.push_back(std::move(item));
+        }
+        return make_array(std::move(items));
+    }
+    case NodeKind::DictLit: {
+        Value d = make_dict();
+        for (auto const& entry : as<DictLit>(e).entries) {
+            if (!entry.key) {
+                Value other = eval(th, f, *entry.value);
+                th.set_pos(entry.value->pos);
+                if (!other.is(TAG_DICT)) raise(th, ErrorType::TypeError, absl::StrCat("cannot spread ", std::string(type_name(other)), " into a dict"));
+                other.as<Dict>()->for_each([&](Value const& k, Value const& v) { d.as<Dict>()->set(k, v); });
+                continue;
+            }
+            Value key = eval(th, f, *entry.key);
+            th.set_pos(entry.key->pos);
+            key = dict_key(th, key);
+            d.as<Dict>()->set(std::move(key), eval(th, f, *entry.value));
+        }
+        return d;
+    }
+    case NodeKind::StructLit: return eval_struct_literal(th, f, as<StructLit>(e));
+    case NodeKind::TagExpr: return eval_tag(th, f, as<TagExpr>(e));
+    case NodeKind::Lambda: return make_closure(th, f, *as<Lambda>(e).fn);
+    case NodeKind::TryOp: return eval_try_op(th, f, as<TryOp>(e));
+    case NodeKind::ThrowExpr: {
+        Value v = eval(th, f, *as<ThrowExpr>(e).value);
+        th.set_pos(e.pos);
+        throw_value(th, std::move(v));
+    }
+    case NodeKind::YieldExpr: return eval_yield(th, f, as<YieldExpr>(e));
+    default: return Value();
+    }
+}
+
+Value Interpreter::eval_identifier(Thread& th, Frame& f, Identifier const& id) {
+    if (id.ref.kind == VarKind::Local) {
+        Value& slot = f.slots[id.ref.index];
+        if (!slot.is_unbound()) return id.is_move ? slot.take() : slot;
+    } else if (id.ref.kind == VarKind::Global && id.is_move) {
+        Value& slot = f.module->globals[id.ref.index];
+        if (!slot.is_unbound()) return slot.take();
+    }
+    return read_var(th, f, id.ref, id.name, id.pos);
+}
+
+Value Interpreter::eval_binary(Thread& th, Frame& f, Binary const& b) {
+    Value lhs = eval(th, f, *b.lhs);
+    Value rhs = eval(th, f, *b.rhs);
+    if (lhs.is_int() && rhs.is_int()) {
+        b.feedback.record(FB_INT_INT);
+        int64_t x = lhs.as_int(), y = rhs.as_int(), r;
+        switch (b.op) {
+        case BinOp::Add:
+            if (!__builtin_add_overflow(x, y, &r)) return Value::from_int(r);
+            break;
+        case BinOp::Sub:
+            if (!__builtin_sub_overflow(x, y, &r)) return Value::from_int(r);
+            break;
+        case BinOp::Mul:
+            if (!__builtin_mul_overflow(x, y, &r)) return Value::from_int(r);
+            break;
+        case BinOp::Lt: return Value::from_bool(x < y);
+        case BinOp::Le: return Value::from_bool(x <= y);
+        case BinOp::Gt: return Value::from_bool(x > y);
+        case BinOp::Ge: return Value::from_bool(x >= y);
+        case BinOp::Eq: return Value::from_bool(x == y);
+        case BinOp::Ne: return Value::from_bool(x != y);
+        case BinOp::Mod:
+            if (y > 0) return Value::from_int(x % y);
+            break;
+        case BinOp::Div:
+            if (y > 0) return Value::from_int(x / y);
+            break;
+        }
+    } else if (lhs.is(TAG_STR) && rhs.is(TAG_STR)) {
+        b.feedback.record(FB_STR_STR);
+        if (b.op == BinOp::Add) return binop_add_move(th, lhs, rhs);
+    } else {
+        b.feedback.record(lhs.is_float() && rhs.is_float() ? FB_FLOAT_FLOAT : lhs.is_number() && rhs.is_number() ? FB_INT_FLOAT : FB_OTHER);
+        if (b.op == BinOp::Add && lhs.is(TAG_ARRAY)) {
+            th.set_pos(b.pos);
+            return binop_add_move(th, lhs, rhs);
+        }
+    }
+    th.set_pos(b.pos);
+    return binop(th, b.op, lhs, rhs);
+}
+
+Value Interpreter::eval_logical(Thread& th, Frame& f, Logical const& l) {
+    switch (l.op) {
+    case LogicalOp::And: return Value::from_bool(truthy(eval(th, f, *l.lhs)) && truthy(eval(th, f, *l.rhs)));
+    case LogicalOp::Or: return Value::from_bool(truthy(eval(th, f, *l.lhs)) || truthy(eval(th, f, *l.rhs)));
+    case LogicalOp::Coalesce: {
+        Value v = eval(th, f, *l.lhs);
+        return v.is_null() ? eval(th, f, *l.rhs) : v;
+    }
+    case LogicalOp::Pipe: {
+        Value arg = eval(th, f, *l.lhs);
+        Value callee = eval(th, f, *l.rhs);
+        th.set_pos(l.pos);
+        return call_value(th, callee, std::span<Value>(&arg, 1));
+    }
+    }
+    return Value();
+}
+
+Value Interpreter::eval_unary(Thread& th, Frame& f, Unary const& u) {
+    Value v = eval(th, f, *u.operand);
+    th.set_pos(u.pos);
+    switch (u.op) {
+    case UnaryOp::Neg: return negate(th, v);
+    case UnaryOp::Not: return logical_not(th, v);
+    case UnaryOp::Await: return eval_await(th, std::move(v));
+    }
+    return Value();
+}
+
+Value Interpreter::eval_call(Thread& th, Frame& f, Call const& c) {
+    Value callee = eval(th, f, *c.callee);
+    size_t n = c.args.size();
+    ArgBuffer args{static_cast<Value*>(alloca(sizeof(Value) * (n ? n : 1)))};
+    for (; args.count < n; ++args.count) new (&args.values[args.count]) Value(eval(th, f, *c.args[args.count]));
+    th.set_pos(c.pos);
+    std::span<Value> span(args.values, n);
+    if (callee.is(TAG_FUNCTION)) return call(th, callee.as<Function>(), span);
+    if (!callee.is(TAG_BUILTIN)) return call_value(th, callee, span);
+    try {
+        return call_value(th, callee, span);
+    } catch (...) {
+        // A moved argument (`a := push(a, x)`) goes back to its variable if the built-in failed.
+        for (size_t i = 0; i < n; ++i) {
+            auto const& arg = *c.args[i];
+            if (arg.kind == NodeKind::Identifier && as<Identifier>(arg).is_move && !args.values[i].is_null()) {
+                auto const& id = as<Identifier>(arg);
+                Value& slot = id.ref.kind == VarKind::Local ? f.slots[id.ref.index] : f.module->globals[id.ref.index];
+                if (slot.is_unbound()) slot = std::move(args.values[i]);
+            }
+        }
+        throw;
+    }
+}
+
+static bool is_place(Expr const& e) {
+    if (e.kind == NodeKind::Identifier) return true;
+    if (e.kind == NodeKind::Index) return is_place(*as<Index>(e).object);
+    if (e.kind == NodeKind::Field) return !as<Field>(e).optional && is_place(*as<Field>(e).object);
+    return false;
+}
+
+Value Interpreter::eval_method_call(Thread& th, Frame& f, MethodCall const& c) {
+    Value object = eval(th, f, *c.object);
+    size_t n = c.args.size();
+    ArgBuffer args{static_cast<Value*>(alloca(sizeof(Value) * (n + 1)))};
+    new (&args.values[0]) Value(object);
+    args.count = 1;
+    for (; args.count <= n; ++args.count) new (&args.values[args.count]) Value(eval(th, f, *c.args[args.count - 1]));
+    th.set_pos(c.pos);
+    if (object.is(TAG_STRUCT)) {
+        auto* def = object.as<Struct>()->definition();
+        if (Value const* method = def->method(c.name)) {
+            Function* fn = method->as<Function>();
+            bool write_back = fn->info->kind == FunctionKind::Normal && is_place(*c.object);
+            if (!write_back) return call(th, fn, std::span<Value>(args.values, n + 1));
+            // The method may change self; the changed value is written back to the receiver
+            // place, also when the method raises (DECISIONS.md "Structs").
+            Value final_self;
+            Value result;
+            try {
+                result = call(th, fn, std::span<Value>(args.values, n + 1), &final_self);
+            } catch (...) {
+                if (!final_self.is_null() && final_self.obj() != object.obj()) assign_place(th, f, *c.object, std::move(final_self));
+                throw;
+            }
+            if (!final_self.is_null() && final_self.obj() != object.obj()) assign_place(th, f, *c.object, std::move(final_self));
+            return result;
+        }
+        int field = def->field_index(c.name);
+        if (field >= 0) return call_value(th, object.as<Struct>()->fields[field], std::span<Value>(args.values + 1, n));
+        raise(th, Msg::NoMethod, def->name, c.name);
+    }
+    if (object.is(TAG_MODULE)) {
+        Value fn = field_get(th, object, c.name);
+        return call_value(th, fn, std::span<Value>(args.values + 1, n));
+    }
+    return eval_builtin_method(th, object, c, std::span<Value>(args.values + 1, n));
+}
+
+// Iterator methods on arrays, strings, generators and iterators (STDLIB §3.1), composing lazily.
+Value Interpreter::eval_builtin_method(Thread& th, Value& object, MethodCall const& c, std::span<Value> args) {
+    auto as_iterator = [&]() -> Value {
+        switch (object.tag()) {
+        case TAG_ITERATOR: return object;
+        case TAG_ARRAY: return make_iterator(th, IterKind::Array, object);
+        case TAG_STR: return make_iterator(th, IterKind::String, object);
+        case TAG_GENERATOR: return make_iterator(th, IterKind::Generator, object);
+        default: raise(th, Msg::NoMethod, type_name(object), c.name);
+        }
+    };
+    std::string_view name = c.name;
+    if (name == "map" || name == "filter") {
+        check_arity(th, name, 1, 1, args.size());
+        return make_iterator(th, name == "map" ? IterKind::Map : IterKind::Filter, as_iterator(), args[0]);
+    }
+    if (name == "take") {
+        check_arity(th, name, 1, 1, args.size());
+        if (!args[0].is_int()) raise(th, Msg::BadArgument, "take", 1, "int", type_name(args[0]));
+        return make_iterator(th, IterKind::Take, as_iterator(), {}, args[0].as_int());
+    }
+    if (name == "collect") {
+        check_arity(th, name, 0, 0, args.size());
+        Value it = as_iterator();
+        std::vector<Value> items;
+        Value item;
+        while (iterator_next(th, it.as<Iterator>(), item)) items.push_back(std::move(item));
+        return make_array(std::move(items));
+    }
+    if (name == "next" && (object.is(TAG_ITERATOR) || object.is(TAG_GENERATOR))) {
+        check_arity(th, name, 0, 0, args.size());
+        Value item;
+        bool produced = object.is(TAG_ITERATOR) ? iterator_next(th, object.as<Iterator>(), item)
+                                                : generator_next(th, object.as<Generator>(), item);
+        return produced ? make_some(std::move(item)) : make_none();
+    }
+    raise(th, Msg::NoMethod, type_name(object), c.name);
+}
+
+Value Interpreter::eval_struct_literal(Thread& th, Frame& f, StructLit const& s) {
+    Value type = eval(th, f, *s.type);
+    th.set_pos(s.pos);
+    if (!type.is(TAG_STRUCTDEF)) raise(th, Msg::NotAStruct, to_display(type));
+    auto* def = type.as<StructDef>();
+    auto* object = new Struct();
+    Value result = Value::adopt(TAG_STRUCT, object);
+    object->def = type;
+    object->fields.resize(def->fields.size());
+    for (size_t i = 0; i < s.fields.size(); ++i) {
+        auto const& [name, expr] = s.fields[i];
+        int index = def->field_index(name);
+        if (index < 0) {
+            th.set_pos(i < s.field_pos.size() ? s.field_pos[i] : s.pos);
+            raise(th, Msg::NoField, def->name, name);
+        }
+        object->fields[index] = eval(th, f, *expr);
+    }
+    return result;
+}
+
+Value Interpreter::eval_tag(Thread& th, Frame& f, TagExpr const& t) {
+    std::vector<Value> fields;
+    fields.reserve(t.args.size());
+    for (auto const& a : t.args) fields.push_back(eval(th, f, *a));
+    if (t.tag_kind == TagKind::None) return make_none();
+    return make_tagged(t.tag_kind, t.tag_kind == TagKind::User ? t.full_name : std::string(), std::move(fields));
+}
+
+Value Interpreter::eval_try_op(Thread& th, Frame& f, TryOp const& t) {
+    Value v = eval(th, f, *t.operand);
+    th.set_pos(t.pos);
+    if (!v.is(TAG_TAGGED) || v.as<Tagged>()->tag_kind == TagKind::User) raise(th, Msg::BadTryOperand, type_name(v));
+    auto* tagged = v.as<Tagged>();
+    if (tagged->tag_kind == TagKind::Ok || tagged->tag_kind == TagKind::Some) return tagged->fields[0];
+    if (f.is_top_level) {
+        std::string shown = tagged->tag_kind == TagKind::None ? "None" : to_display(v);
+        raise(th, Msg::UnhandledTry, shown);
+    }
+    throw EarlyReturn{std::move(v)};
+}
+
+}  // namespace ruff::interp

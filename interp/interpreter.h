@@ -1,0 +1,134 @@
+// The tree-walking interpreter: runs resolved syntax trees on the shared runtime. Locals live in
+// frame slots (no name lookups), captured variables in cells, and every dynamic operation is a
+// call into runtime/ (shared with the JIT tier). return/break/continue are status codes; Ruff
+// errors are C++ exceptions (RuffException) that never cross JIT frames.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "compiler/ast.h"
+#include "compiler/parser.h"
+#include "runtime/ops.h"
+#include "runtime/thread.h"
+
+namespace ruff::interp {
+
+enum class Flow : uint8_t { Normal, Return, Break, Continue };
+
+class InterpGenerator;
+
+// One activation: its slots, its closure (captures), its module (globals).
+struct Frame {
+    Value* slots;
+    Function* closure;  // null for top-level code
+    Module* module;
+    ast::FunctionNode const* fn;
+    Value ret;
+    bool is_top_level;         // main, module body, test or spawn body: `?` cannot return here
+    InterpGenerator* generator = nullptr;
+};
+
+// `?` on Err/None inside a function: unwinds to the function boundary, which returns `value`.
+struct EarlyReturn {
+    Value value;
+};
+
+// A loaded file: its syntax tree, its module object (globals) and its export table.
+struct LoadedModule {
+    std::unique_ptr<ast::Program> program;
+    Value module;  // Module
+    bool loading = false;
+    bool loaded = false;
+};
+
+class Interpreter {
+public:
+    explicit Interpreter(Runtime& rt);
+    ~Interpreter();
+
+    // Parses and resolves a file. On a syntax error returns null and fills `error`.
+    std::unique_ptr<ast::Program> compile(SourceFile const* file, SyntaxError& error);
+
+    // Runs a program as the main module. Returns the process exit code (OUTPUT.md §5).
+    int run_main(Thread& th, SourceFile const* file);
+    // `ruff test FILE...` (OUTPUT.md §3).
+    int run_tests(Thread& th, std::vector<SourceFile const*> const& files);
+
+    // Calls a user function (the runtime's call hook). Methods take self as args[0].
+    Value call(Thread& th, Function* fn, std::span<Value> args, Value* self_out = nullptr);
+
+    // Statements and expressions.
+    Flow exec(Thread& th, Frame& f, ast::Stmt const& s);
+    Flow exec_block(Thread& th, Frame& f, ast::Block const& b);
+    Value eval(Thread& th, Frame& f, ast::Expr const& e);
+
+    // Imports `name` relative to the importing file; raises ImportError / SyntaxError.
+    Value import_module(Thread& th, std::string const& name, SourceFile const* from);
+
+    // Rejected promises and failed spawns that nobody observed, reported at exit.
+    void note_unhandled(Value error_or_promise) { m_unhandled.push_back(std::move(error_or_promise)); }
+    // Prints every unobserved error at exit; returns true if there was one.
+    bool report_unhandled(Thread& th);
+    void report_error(Thread& th, Value const& error);
+
+private:
+    friend class InterpGenerator;
+    Value make_closure(Thread& th, Frame& f, ast::FunctionNode const& fn);
+    Value call_body(Thread& th, Function* fn, std::span<Value> args, Value* self_out);
+    void bind_params(Thread& th, Frame& callee, Function* fn, std::span<Value> args);
+    Value run_async(Thread& th, Function* fn, std::span<Value> args);
+    Value make_generator(Thread& th, Function* fn, std::span<Value> args);
+    void call_generator_body(Thread& th, Function* fn, std::span<Value> args, InterpGenerator* gen);
+    void run_spawn(Thread& th, Frame& f, ast::SpawnStmt const& s);
+
+    // Variables.
+    Value read_var(Thread& th, Frame& f, ast::VarRef const& ref, std::string const& name, SourcePos pos);
+    void store_var(Thread& th, Frame& f, ast::VarRef const& ref, std::string const& name, Value v);
+    void define_var(Frame& f, ast::VarRef const& ref, Value v);
+    Value& place_root(Thread& th, Frame& f, ast::Identifier const& id);
+    Value& self_value(Frame& f);
+
+    // Statements.
+    Flow exec_assign(Thread& th, Frame& f, ast::AssignStmt const& s);
+    void assign_place(Thread& th, Frame& f, ast::Expr const& target, Value v);
+    Flow exec_for(Thread& th, Frame& f, ast::ForStmt const& s);
+    Flow exec_match(Thread& th, Frame& f, ast::MatchStmt const& s);
+    Flow exec_try(Thread& th, Frame& f, ast::TryStmt const& s);
+    void exec_struct(Thread& th, Frame& f, ast::StructDeclStmt const& s);
+    void exec_import(Thread& th, Frame& f, ast::ImportStmt const& s);
+    bool match_pattern(Thread& th, Frame& f, ast::Pattern const& p, Value const& v);
+    void bind_pattern(Thread& th, Frame& f, ast::Pattern const& p, Value v, bool define);
+
+    // Expressions.
+    Value eval_identifier(Thread& th, Frame& f, ast::Identifier const& id);
+    Value eval_binary(Thread& th, Frame& f, ast::Binary const& b);
+    Value eval_logical(Thread& th, Frame& f, ast::Logical const& l);
+    Value eval_unary(Thread& th, Frame& f, ast::Unary const& u);
+    Value eval_call(Thread& th, Frame& f, ast::Call const& c);
+    Value eval_method_call(Thread& th, Frame& f, ast::MethodCall const& c);
+    Value eval_builtin_method(Thread& th, Value& object, ast::MethodCall const& c, std::span<Value> args);
+    Value eval_struct_literal(Thread& th, Frame& f, ast::StructLit const& s);
+    Value eval_tag(Thread& th, Frame& f, ast::TagExpr const& t);
+    Value eval_try_op(Thread& th, Frame& f, ast::TryOp const& t);
+    Value eval_yield(Thread& th, Frame& f, ast::YieldExpr const& y);
+    Value eval_await(Thread& th, Value v);
+
+    // Modules.
+    Value run_module_body(Thread& th, LoadedModule& m, std::string_view frame_name);
+    Value new_module(ast::Program const& program, std::string name, std::string path);
+    bool is_builtin_name(std::string const& name) const;
+
+    Runtime& m_rt;
+    std::unordered_map<std::string, std::unique_ptr<LoadedModule>> m_modules;  // by path
+    std::vector<std::unique_ptr<ast::Program>> m_programs;  // kept alive: closures point into them
+    std::vector<std::string> m_loading_stack;  // module names being loaded (circular imports)
+    std::vector<Value> m_unhandled;  // spawn errors (ErrorObj) and rejected promises, in order
+};
+
+// Formats the uncaught-error block of OUTPUT.md §2.1.
+std::string format_uncaught(Value const& error);
+
+}  // namespace ruff::interp

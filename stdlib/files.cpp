@@ -1,0 +1,217 @@
+// File built-ins (STDLIB.md §2.12, synchronous as DECISIONS.md settles): read_file, write_file,
+// append_file, list_dir, file_exists. Failures raise IOError with the OS reason (strerror).
+// write_file is atomic: it writes a temporary file in the target's directory and renames it into
+// place (keeping the target's mode, writing through symlinks), so a crash never leaves a
+// half-written file; non-regular targets such as /dev/stdout or a FIFO are written directly.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include "stdlib/stdlib.h"
+
+namespace ruff {
+namespace {
+
+[[noreturn]] void io_error(Thread& th, std::string_view what, std::string_view path, std::string_view reason) {
+    raise(th, ErrorType::IOError, cat("cannot ", what, " '", path, "': ", reason));
+}
+
+[[noreturn]] void os_error(Thread& th, std::string_view what, std::string_view path, int err) {
+    io_error(th, what, path, std::strerror(err));
+}
+
+bool write_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+}
+
+// Reads everything from `fd` (regular files, pipes and devices alike); false on a read error.
+bool read_all(int fd, std::string& out) {
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
+    char buffer[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        if (n == 0) return true;
+        out.append(buffer, static_cast<size_t>(n));
+    }
+}
+
+std::string dir_of(std::string_view path) {
+    size_t slash = path.rfind('/');
+    if (slash == std::string_view::npos) return ".";
+    if (slash == 0) return "/";
+    return std::string(path.substr(0, slash));
+}
+
+// /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N name descriptors this process already
+// holds: writing to the descriptor keeps the order of earlier output (and a redirection's offset).
+int inherited_fd(std::string_view path) {
+    if (path == "/dev/stdout") return 1;
+    if (path == "/dev/stderr") return 2;
+    for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+        if (!path.starts_with(prefix) || path.size() == prefix.size()) continue;
+        std::string_view digits = path.substr(prefix.size());
+        if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) || digits.size() > 6)
+            return -1;
+        return std::stoi(std::string(digits));
+    }
+    return -1;
+}
+
+// Follows a chain of symlinks to the path that will really be written (it may not exist yet).
+// Stops early at an inherited descriptor path, returned through `fd`.
+std::string resolve_target(std::string path, int& fd) {
+    for (int depth = 0; depth < 40; ++depth) {
+        if ((fd = inherited_fd(path)) >= 0) return path;
+        struct stat st;
+        if (lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+        char buffer[4096];
+        ssize_t n = readlink(path.c_str(), buffer, sizeof buffer - 1);
+        if (n < 0) return path;
+        std::string link(buffer, static_cast<size_t>(n));
+        path = link.starts_with('/') ? link : cat(dir_of(path), "/", link);
+    }
+    return path;
+}
+
+// Opens a fresh temporary file next to `target` (mode 0666 less the umask).
+int open_temp(std::string const& target, std::string& temp) {
+    static std::atomic<uint64_t> counter{0};
+    std::string dir = dir_of(target);
+    size_t slash = target.rfind('/');
+    std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        temp = cat(dir, "/.", base, ".", getpid(), ".", counter.fetch_add(1), ".tmp");
+        int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    return -1;
+}
+
+// Writes `content` to an existing non-regular file (or in place when no temporary can be made).
+void write_direct(Thread& th, std::string_view shown, std::string const& target, std::string_view content, bool truncate) {
+    int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC | (truncate ? O_TRUNC : 0));
+    if (fd < 0) os_error(th, "write file", shown, errno);
+    bool ok = write_all(fd, content);
+    int err = errno;
+    if (::close(fd) != 0 && ok) ok = false, err = errno;
+    if (!ok) os_error(th, "write file", shown, err);
+}
+
+void write_atomic(Thread& th, std::string_view shown, std::string const& target, std::string_view content) {
+    struct stat st;
+    bool exists = ::stat(target.c_str(), &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) return write_direct(th, shown, target, content, !S_ISFIFO(st.st_mode));
+    std::string temp;
+    int fd = open_temp(target, temp);
+    if (fd < 0 && exists && (errno == EACCES || errno == EPERM))
+        return write_direct(th, shown, target, content, true);  // A writable file in a read-only directory.
+    if (fd < 0) os_error(th, "write file", shown, errno);
+    bool ok = write_all(fd, content) && (!exists || fchmod(fd, st.st_mode & 07777) == 0);
+    int err = errno;
+    if (::close(fd) != 0 && ok) ok = false, err = errno;
+    if (ok && ::rename(temp.c_str(), target.c_str()) != 0) ok = false, err = errno;
+    if (!ok) {
+        ::unlink(temp.c_str());
+        os_error(th, "write file", shown, err);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Value file_read(Thread& th, std::span<Value> args) {
+    std::string path(arg_string(th, args, 0, "read_file"));
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) os_error(th, "read file", path, errno);
+    std::string text;
+    bool ok = read_all(fd, text);
+    int err = errno;
+    ::close(fd);
+    if (!ok) os_error(th, "read file", path, err);
+    if (!utf8_valid(text)) io_error(th, "read file", path, "stream did not contain valid UTF-8");
+    return make_string(std::move(text));
+}
+
+Value file_write(Thread& th, std::span<Value> args) {
+    std::string path(arg_string(th, args, 0, "write_file"));
+    std::string_view content = arg_string(th, args, 1, "write_file");
+    int fd = -1;
+    std::string target = resolve_target(path, fd);
+    if (fd >= 0) {
+        th.rt.flush_stdout();
+        if (!write_all(fd, content)) os_error(th, "write file", path, errno);
+        return Value::from_bool(true);
+    }
+    write_atomic(th, path, target, content);
+    return Value::from_bool(true);
+}
+
+Value file_append(Thread& th, std::span<Value> args) {
+    std::string path(arg_string(th, args, 0, "append_file"));
+    std::string_view content = arg_string(th, args, 1, "append_file");
+    if (inherited_fd(path) == 1) th.rt.flush_stdout();
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) os_error(th, "append to file", path, errno);
+    bool ok = write_all(fd, content);
+    int err = errno;
+    if (::close(fd) != 0 && ok) ok = false, err = errno;
+    if (!ok) os_error(th, "append to file", path, err);
+    return Value::from_bool(true);
+}
+
+// Entry names without "." and "..", sorted bytewise; names that are not UTF-8 are skipped.
+Value file_list_dir(Thread& th, std::span<Value> args) {
+    std::string path(arg_string(th, args, 0, "list_dir"));
+    DIR* dir = ::opendir(path.c_str());
+    if (!dir) os_error(th, "list directory", path, errno);
+    std::vector<std::string> names;
+    errno = 0;
+    while (dirent* entry = ::readdir(dir)) {
+        std::string_view name = entry->d_name;
+        if (name != "." && name != ".." && utf8_valid(name)) names.emplace_back(name);
+    }
+    int err = errno;
+    ::closedir(dir);
+    if (err) os_error(th, "list directory", path, err);
+    std::sort(names.begin(), names.end());
+    std::vector<Value> out;
+    out.reserve(names.size());
+    for (auto& name : names) out.push_back(make_string(std::move(name)));
+    return make_array(std::move(out));
+}
+
+// True for any existing path (directories included; symlinks followed).
+Value file_exists(Thread& th, std::span<Value> args) {
+    std::string path(arg_string(th, args, 0, "file_exists"));
+    struct stat st;
+    return Value::from_bool(::stat(path.c_str(), &st) == 0);
+}
+
+constexpr BuiltinEntry k_files_builtins[] = {
+    // name          fn             min max  doc
+    {"read_file",    file_read,     1,  1,   "read_file(path): the file's text (UTF-8)"},
+    {"write_file",   file_write,    2,  2,   "write_file(path, text): replaces the file atomically; true"},
+    {"append_file",  file_append,   2,  2,   "append_file(path, text): appends, creating the file; true"},
+    {"list_dir",     file_list_dir, 1,  1,   "list_dir(path): entry names, sorted"},
+    {"file_exists",  file_exists,   1,  1,   "file_exists(path): the path exists"},
+};
+
+}  // namespace
+
+void register_files(Runtime& rt) { register_table(rt, k_files_builtins); }
+
+}  // namespace ruff
