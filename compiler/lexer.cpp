@@ -88,6 +88,27 @@ bool is_printable(char32_t code) {
     }
 }
 
+// Fills in the value of a validated number token: floats correctly rounded (inf on overflow),
+// ints exact up to 2^63 with `int_too_large` beyond.
+void set_number_value(Token& token, int radix) {
+    std::string digits;
+    for (size_t i = radix == 10 ? 0 : 2; i < token.text.size(); ++i)
+        if (token.text[i] != '_') digits += token.text[i];
+    if (token.kind == TokenKind::FloatLiteral) {
+        token.float_value = std::strtod(digits.c_str(), nullptr);
+        return;
+    }
+    constexpr uint64_t limit = uint64_t{1} << 63;
+    for (char d : digits) {
+        uint64_t v = static_cast<uint64_t>(digit_value(d));
+        if (token.int_value > (limit - v) / static_cast<uint64_t>(radix)) {
+            token.int_too_large = true;
+            return;
+        }
+        token.int_value = token.int_value * static_cast<uint64_t>(radix) + v;
+    }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -374,24 +395,8 @@ Token Lexer::lex_number() {
     while (!at_end() && is_identifier_char(current())) bump();
     std::string text(m_text.substr(start, m_offset - start));
     if (!valid_number(text, radix)) return fail(pos, absl::StrCat("invalid number literal '", text, "'"));
-
-    std::string digits;
-    for (size_t i = radix == 10 ? 0 : 2; i < text.size(); ++i)
-        if (text[i] != '_') digits += text[i];
     Token token = make(is_float ? TokenKind::FloatLiteral : TokenKind::IntLiteral, pos, std::move(text));
-    if (is_float) {
-        token.float_value = std::strtod(digits.c_str(), nullptr);  // Correctly rounded; inf on overflow.
-        return token;
-    }
-    constexpr uint64_t limit = uint64_t{1} << 63;
-    for (char d : digits) {
-        uint64_t v = static_cast<uint64_t>(digit_value(d));
-        if (token.int_value > (limit - v) / static_cast<uint64_t>(radix)) {
-            token.int_too_large = true;
-            break;
-        }
-        token.int_value = token.int_value * static_cast<uint64_t>(radix) + v;
-    }
+    set_number_value(token, radix);
     return token;
 }
 

@@ -347,32 +347,54 @@ Flow Interpreter::exec_assign(Thread& th, Frame& f, AssignStmt const& s) {
         return Flow::Normal;
     }
     // Compound assignment on a place evaluates the place once: read, combine, write.
-    Value current = eval(th, f, *s.target);
+    Place place = evaluate_place(*this, th, f, *s.target);
+    Value current = read_place(th, f, place);
     Value rhs = eval(th, f, *s.value);
     th.set_pos(s.pos);
-    assign_place(th, f, *s.target, apply_compound(th, s.op, current, rhs));
+    store_place(th, f, place, apply_compound(th, s.op, current, rhs));
     return Flow::Normal;
 }
 
-// a[i][j] := v, p.pos.x := v: walks the place from its root, making each level unique (COW).
-void Interpreter::assign_place(Thread& th, Frame& f, Expr const& target, Value v) {
-    std::vector<Expr const*> path;
+Place evaluate_place(Interpreter& in, Thread& th, Frame& f, Expr const& target) {
+    Place p;
     Expr const* root = &target;
     while (root->kind != NodeKind::Identifier) {
-        path.push_back(root);
+        p.path.push_back(root);
         root = root->kind == NodeKind::Index ? as<Index>(*root).object.get() : as<Field>(*root).object.get();
     }
-    std::vector<Value> keys(path.size());
-    for (size_t i = path.size(); i-- > 0;)
-        if (path[i]->kind == NodeKind::Index) keys[i] = eval(th, f, *as<Index>(*path[i]).index);
-    auto const& id = as<Identifier>(*root);
+    p.root = &as<Identifier>(*root);
+    p.keys.resize(p.path.size());
+    for (size_t i = p.path.size(); i-- > 0;)
+        if (p.path[i]->kind == NodeKind::Index) p.keys[i] = in.eval(th, f, *as<Index>(*p.path[i]).index);
+    return p;
+}
+
+// Reads the current value of an evaluated place (for compound assignment).
+Value Interpreter::read_place(Thread& th, Frame& f, Place const& p) {
+    Value current = read_var(th, f, p.root->ref, p.root->name, p.root->pos);
+    for (size_t i = p.path.size(); i-- > 0;) {
+        th.set_pos(p.path[i]->pos);
+        current = p.path[i]->kind == NodeKind::Field ? field_get(th, current, as<Field>(*p.path[i]).name)
+                                                     : index_get(th, current, p.keys[i]);
+    }
+    return current;
+}
+
+void Interpreter::assign_place(Thread& th, Frame& f, Expr const& target, Value v) {
+    store_place(th, f, evaluate_place(*this, th, f, target), std::move(v));
+}
+
+// a[i][j] := v, p.pos.x := v: walks the place from its root, making each level unique (COW).
+void Interpreter::store_place(Thread& th, Frame& f, Place const& p, Value v) {
+    auto const& id = *p.root;
+    if (p.path.empty()) return store_var(th, f, id.ref, id.name, std::move(v));
     if (id.ref.is_const) {
         th.set_pos(id.pos);
         raise(th, Msg::ConstAssign, id.name);
     }
     Value* current = &place_root(th, f, id);
-    for (size_t i = path.size(); i-- > 0;) {
-        Expr const& step = *path[i];
+    for (size_t i = p.path.size(); i-- > 0;) {
+        Expr const& step = *p.path[i];
         th.set_pos(step.pos);
         bool last = i == 0;
         if (step.kind == NodeKind::Field) {
@@ -384,15 +406,16 @@ void Interpreter::assign_place(Thread& th, Frame& f, Expr const& target, Value v
             current = &make_unique_struct(*current)->fields[index];
             continue;
         }
-        if (last) return index_set(th, *current, keys[i], std::move(v));
+        Value const& key = p.keys[i];
+        if (last) return index_set(th, *current, key, std::move(v));
         if (current->is(TAG_ARRAY)) {
-            if (!keys[i].is_int()) raise(th, Msg::BadIndexType, "array", type_name(keys[i]));
-            size_t at = resolve_index(th, keys[i].as_int(), current->as<Array>()->items.size());
+            if (!key.is_int()) raise(th, Msg::BadIndexType, "array", type_name(key));
+            size_t at = resolve_index(th, key.as_int(), current->as<Array>()->items.size());
             current = &make_unique_array(*current)->items[at];
         } else if (current->is(TAG_DICT)) {
-            Value key = dict_key(th, keys[i]);
-            Value* slot = make_unique_dict(*current)->find_mut(string_view_of(key));
-            if (!slot) raise(th, Msg::MissingKey, string_view_of(key));
+            Value k = dict_key(th, key);
+            Value* slot = make_unique_dict(*current)->find_mut(string_view_of(k));
+            if (!slot) raise(th, Msg::MissingKey, string_view_of(k));
             current = slot;
         } else {
             raise(th, Msg::NotIndexable, type_name(*current));

@@ -20,6 +20,13 @@ enum class Flow : uint8_t { Normal, Return, Break, Continue };
 
 class InterpGenerator;
 
+// An assignment target `root.step[key]...` with its keys evaluated once, left to right.
+struct Place {
+    ast::Identifier const* root;
+    std::vector<ast::Expr const*> path;  // path[0] is the outermost (last applied) step
+    std::vector<Value> keys;             // parallel to path: the key of each Index step
+};
+
 // One activation: its slots, its closure (captures), its module (globals).
 struct Frame {
     Value* slots;
@@ -76,6 +83,7 @@ public:
 
 private:
     friend class InterpGenerator;
+    friend Place evaluate_place(Interpreter&, Thread&, Frame&, ast::Expr const&);
     Value make_closure(Thread& th, Frame& f, ast::FunctionNode const& fn);
     Value call_body(Thread& th, Function* fn, std::span<Value> args, Value* self_out);
     void bind_params(Thread& th, Frame& callee, Function* fn, std::span<Value> args);
@@ -94,6 +102,8 @@ private:
     // Statements.
     Flow exec_assign(Thread& th, Frame& f, ast::AssignStmt const& s);
     void assign_place(Thread& th, Frame& f, ast::Expr const& target, Value v);
+    Value read_place(Thread& th, Frame& f, Place const& p);
+    void store_place(Thread& th, Frame& f, Place const& p, Value v);
     Flow exec_for(Thread& th, Frame& f, ast::ForStmt const& s);
     Flow exec_match(Thread& th, Frame& f, ast::MatchStmt const& s);
     Flow exec_try(Thread& th, Frame& f, ast::TryStmt const& s);

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -156,9 +157,9 @@ struct Job {
 void* run_job(void* arg) {
     auto* job = static_cast<Job*>(arg);
     Thread th(*job->rt);
-    th.frames.reserve(job->rt->options.max_depth + 64);
     init_stack_limit(th, k_main_stack);
     try {
+        th.frames.reserve(std::min<size_t>(job->rt->options.max_depth, 20000) + 64);
         if (job->cl->command == CommandLine::Command::Test) job->exit_code = job->interp->run_tests(th, job->files);
         else job->exit_code = job->interp->run_main(th, job->files[0]);
     } catch (ExitRequest& e) {

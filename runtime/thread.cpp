@@ -11,7 +11,11 @@
 namespace ruff {
 
 Runtime::Runtime() = default;
-Runtime::~Runtime() = default;
+Runtime::~Runtime() {
+    // Built-ins are immortal while the runtime lives; give them back a count so they are freed.
+    for (auto& [name, value] : m_builtins)
+        if (value.is_heap() && value.obj()->rc.load(std::memory_order_relaxed) == 0) value.obj()->rc.store(1);
+}
 
 void Runtime::register_builtin(std::string_view name, BuiltinFn fn, int min_args, int max_args) {
     auto* b = new Builtin(std::string(name), fn, min_args, max_args);

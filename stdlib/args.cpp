@@ -122,23 +122,37 @@ void utf8_encode(std::string& out, int32_t cp) {
     }
 }
 
+// Whether the scalar decoded from `len` bytes at `start` is well-formed (not a stray byte, an
+// overlong form, a surrogate or beyond U+10FFFF).
+static bool well_formed(std::string_view s, size_t start, size_t len, int32_t cp) {
+    if (cp == 0xFFFD && len == 1 && static_cast<unsigned char>(s[start]) >= 0x80) return false;
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
+    return !(cp >= 0xD800 && cp <= 0xDFFF) && cp <= 0x10FFFF;
+}
+
 bool utf8_valid(std::string_view s) {
-    size_t pos = 0;
-    while (pos < s.size()) {
-        unsigned char c = static_cast<unsigned char>(s[pos]);
-        if (c < 0x80) {
+    for (size_t pos = 0; pos < s.size();) {
+        if (static_cast<unsigned char>(s[pos]) < 0x80) {
             ++pos;
             continue;
         }
         size_t start = pos;
         int32_t cp = utf8_decode(s, pos);
-        size_t len = pos - start;
-        if (cp == 0xFFFD && len == 1) return false;
-        // Reject overlong forms, surrogates and values beyond U+10FFFF.
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
-        if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return false;
+        if (!well_formed(s, start, pos - start, cp)) return false;
     }
     return true;
+}
+
+std::string utf8_sanitize(std::string_view s) {
+    if (utf8_valid(s)) return std::string(s);
+    std::string out;
+    out.reserve(s.size());
+    for (size_t pos = 0; pos < s.size();) {
+        size_t start = pos;
+        int32_t cp = utf8_decode(s, pos);
+        utf8_encode(out, well_formed(s, start, pos - start, cp) ? cp : 0xFFFD);
+    }
+    return out;
 }
 
 }  // namespace ruff

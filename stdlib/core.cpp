@@ -95,7 +95,7 @@ Value core_input(Thread& th, std::span<Value> args) {
     std::string line = n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
     free(buffer);
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
-    return make_string(std::move(line));
+    return make_string(utf8_sanitize(line));
 }
 
 Value core_type(Thread& th, std::span<Value> args) { return make_string(type_name(args[0])); }

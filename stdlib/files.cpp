@@ -163,7 +163,11 @@ Value file_write(Thread& th, std::span<Value> args) {
 Value file_append(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "append_file"));
     std::string_view content = arg_string(th, args, 1, "append_file");
-    if (inherited_fd(path) == 1) th.rt.flush_stdout();
+    if (int inherited = inherited_fd(path); inherited >= 0) {
+        th.rt.flush_stdout();
+        if (!write_all(inherited, content)) os_error(th, "append to file", path, errno);
+        return Value::from_bool(true);
+    }
     int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0) os_error(th, "append to file", path, errno);
     bool ok = write_all(fd, content);

@@ -71,6 +71,8 @@ int64_t trunc_to_int(double d);
 int32_t utf8_decode(std::string_view s, size_t& pos);
 void utf8_encode(std::string& out, int32_t cp);
 bool utf8_valid(std::string_view s);
+// `s` with every ill-formed sequence replaced by U+FFFD (text from outside: stdin, argv).
+std::string utf8_sanitize(std::string_view s);
 // Unicode White_Space, and a view of `s` without it at the start and/or the end.
 bool is_unicode_space(int32_t cp);
 std::string_view unicode_trim(std::string_view s, bool start, bool end);
