@@ -98,6 +98,9 @@ struct Binary final : Expr {
     BinOp op;
     ExprPtr lhs, rhs;
     mutable TypeFeedback feedback;
+    // 0: not yet known; 1: both operands are pure arithmetic over literals and plain locals, so
+    // the interpreter may evaluate them as machine ints without materialising values; 2: not.
+    mutable std::atomic<uint8_t> pure_operands{0};
     Binary(SourcePos p, BinOp o, ExprPtr l, ExprPtr r)
         : Expr(NodeKind::Binary, p), op(o), lhs(std::move(l)), rhs(std::move(r)) {}
 };
@@ -265,6 +268,7 @@ struct FunctionNode {
         uint32_t index;
     };
     std::vector<CaptureSource> captures;
+    bool simple_params = false;  // no method, no defaults, no cells: args go to slots 0..n-1
     SourceFile const* file = nullptr;
     // Counters for tiering (JIT_DESIGN.md §2.3).
     mutable std::atomic<uint32_t> calls{0};

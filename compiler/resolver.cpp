@@ -278,6 +278,9 @@ private:
             if (f.slot_function_scoped[slot]) fn.cell_slots.push_back(slot);
         }
         fn.file = fn.file ? fn.file : m_program.file;
+        fn.simple_params = !fn.is_method && fn.cell_slots.empty() && fn.info.min_params == fn.info.max_params;
+        for (size_t i = 0; i < fn.params.size(); ++i)
+            if (fn.params[i].ref.index != i) fn.simple_params = false;
     }
 
     // ---- statements ------------------------------------------------------------------------

@@ -22,114 +22,245 @@ struct ArgBuffer {
 
 }  // namespace
 
+// The dispatcher stays small (a lean prologue matters on every node); each kind has its own
+// function, the rare ones out of line.
 Value Interpreter::eval(Thread& th, Frame& f, Expr const& e) {
     switch (e.kind) {
     case NodeKind::Literal: return as<Literal>(e).value;
     case NodeKind::Identifier: return eval_identifier(th, f, as<Identifier>(e));
     case NodeKind::Binary: return eval_binary(th, f, as<Binary>(e));
     case NodeKind::Call: return eval_call(th, f, as<Call>(e));
+    case NodeKind::Index: return eval_index(th, f, as<Index>(e));
     case NodeKind::Logical: return eval_logical(th, f, as<Logical>(e));
     case NodeKind::Unary: return eval_unary(th, f, as<Unary>(e));
     case NodeKind::MethodCall: return eval_method_call(th, f, as<MethodCall>(e));
-    case NodeKind::Index: {
-        auto const& ix = as<Index>(e);
-        Value object = eval(th, f, *ix.object);
-        Value index = eval(th, f, *ix.index);
-        if (object.is(TAG_ARRAY) && index.is_int()) {
-            auto const& items = object.as<Array>()->items;
-            uint64_t i = static_cast<uint64_t>(index.as_int());
-            if (i < items.size()) return items[i];
-        }
-        th.set_pos(ix.pos);
-        return index_get(th, object, index);
-    }
-    case NodeKind::Field: {
-        auto const& fe = as<Field>(e);
-        Value object = eval(th, f, *fe.object);
-        if (fe.optional) {
-            if (object.is_null()) return Value();
-            if (object.is(TAG_DICT)) {
-                Value const* v = object.as<Dict>()->find(fe.name);
-                return v ? *v : Value();
-            }
-            if (object.is(TAG_STRUCT) && object.as<Struct>()->definition()->field_index(fe.name) < 0) return Value();
-        }
-        th.set_pos(fe.pos);
-        return field_get(th, object, fe.name);
-    }
-    case NodeKind::Interpolation: {
-        std::string out;
-        for (auto const& part : as<Interpolation>(e).parts) {
-            Value v = eval(th, f, *part);
-            display(out, v);
-        }
-        return make_string(std::move(out));
-    }
-    case NodeKind::ArrayLit: {
-        auto const& a = as<ArrayLit>(e);
-        std::vector<Value> items;
-        items.reserve(a.elements.size());
-        for (size_t i = 0; i < a.elements.size(); ++i) {
-            Value v = eval(th, f, *a.elements[i]);
-            if (!a.spread[i]) {
-                items.push_back(std::move(v));
-                continue;
-            }
-            th.set_pos(a.elements[i]->pos);
-            ValueIterator it(th, std::move(v));
-            Value item;
-            while (it.next(th, item)) items.push_back(std::move(item));
-        }
-        return make_array(std::move(items));
-    }
-    case NodeKind::DictLit: {
-        Value d = make_dict();
-        for (auto const& entry : as<DictLit>(e).entries) {
-            if (!entry.key) {
-                Value other = eval(th, f, *entry.value);
-                th.set_pos(entry.value->pos);
-                if (!other.is(TAG_DICT)) raise(th, ErrorType::TypeError, absl::StrCat("cannot spread ", std::string(type_name(other)), " into a dict"));
-                other.as<Dict>()->for_each([&](Value const& k, Value const& v) { d.as<Dict>()->set(k, v); });
-                continue;
-            }
-            Value key = eval(th, f, *entry.key);
-            th.set_pos(entry.key->pos);
-            key = dict_key(th, key);
-            d.as<Dict>()->set(std::move(key), eval(th, f, *entry.value));
-        }
-        return d;
-    }
+    case NodeKind::Field: return eval_field(th, f, as<Field>(e));
+    case NodeKind::Interpolation: return eval_interpolation(th, f, as<Interpolation>(e));
+    case NodeKind::ArrayLit: return eval_array(th, f, as<ArrayLit>(e));
+    case NodeKind::DictLit: return eval_dict(th, f, as<DictLit>(e));
     case NodeKind::StructLit: return eval_struct_literal(th, f, as<StructLit>(e));
     case NodeKind::TagExpr: return eval_tag(th, f, as<TagExpr>(e));
     case NodeKind::Lambda: return make_closure(th, f, *as<Lambda>(e).fn);
     case NodeKind::TryOp: return eval_try_op(th, f, as<TryOp>(e));
-    case NodeKind::ThrowExpr: {
-        Value v = eval(th, f, *as<ThrowExpr>(e).value);
-        th.set_pos(e.pos);
-        throw_value(th, std::move(v));
-    }
+    case NodeKind::ThrowExpr: eval_throw(th, f, as<ThrowExpr>(e));
     case NodeKind::YieldExpr: return eval_yield(th, f, as<YieldExpr>(e));
     default: return Value();
     }
+}
+
+Value Interpreter::eval_index(Thread& th, Frame& f, Index const& ix) {
+    Value object = eval(th, f, *ix.object);
+    Value index = eval(th, f, *ix.index);
+    if (object.is(TAG_ARRAY) && index.is_int()) {
+        auto const& items = object.as<Array>()->items;
+        uint64_t i = static_cast<uint64_t>(index.as_int());
+        if (i < items.size()) return items[i];
+    }
+    th.set_pos(ix.pos);
+    return index_get(th, object, index);
+}
+
+Value Interpreter::eval_field(Thread& th, Frame& f, Field const& fe) {
+    Value object = eval(th, f, *fe.object);
+    if (fe.optional) {
+        if (object.is_null()) return Value();
+        if (object.is(TAG_DICT)) {
+            Value const* v = object.as<Dict>()->find(fe.name);
+            return v ? *v : Value();
+        }
+        if (object.is(TAG_STRUCT) && object.as<Struct>()->definition()->field_index(fe.name) < 0) return Value();
+    }
+    th.set_pos(fe.pos);
+    return field_get(th, object, fe.name);
+}
+
+Value Interpreter::eval_interpolation(Thread& th, Frame& f, Interpolation const& in) {
+    std::string out;
+    for (auto const& part : in.parts) {
+        Value v = eval(th, f, *part);
+        display(out, v);
+    }
+    return make_string(std::move(out));
+}
+
+Value Interpreter::eval_array(Thread& th, Frame& f, ArrayLit const& a) {
+    std::vector<Value> items;
+    items.reserve(a.elements.size());
+    for (size_t i = 0; i < a.elements.size(); ++i) {
+        Value v = eval(th, f, *a.elements[i]);
+        if (!a.spread[i]) {
+            items.push_back(std::move(v));
+            continue;
+        }
+        th.set_pos(a.elements[i]->pos);
+        ValueIterator it(th, std::move(v));
+        Value item;
+        while (it.next(th, item)) items.push_back(std::move(item));
+    }
+    return make_array(std::move(items));
+}
+
+Value Interpreter::eval_dict(Thread& th, Frame& f, DictLit const& dl) {
+    Value d = make_dict();
+    for (auto const& entry : dl.entries) {
+        if (!entry.key) {
+            Value other = eval(th, f, *entry.value);
+            th.set_pos(entry.value->pos);
+            if (!other.is(TAG_DICT)) raise(th, ErrorType::TypeError, absl::StrCat("cannot spread ", std::string(type_name(other)), " into a dict"));
+            other.as<Dict>()->for_each([&](Value const& k, Value const& v) { d.as<Dict>()->set(k, v); });
+            continue;
+        }
+        Value key = eval(th, f, *entry.key);
+        th.set_pos(entry.key->pos);
+        key = dict_key(th, key);
+        d.as<Dict>()->set(std::move(key), eval(th, f, *entry.value));
+    }
+    return d;
+}
+
+void Interpreter::eval_throw(Thread& th, Frame& f, ThrowExpr const& t) {
+    Value v = eval(th, f, *t.value);
+    th.set_pos(t.pos);
+    throw_value(th, std::move(v));
 }
 
 Value Interpreter::eval_identifier(Thread& th, Frame& f, Identifier const& id) {
     if (id.ref.kind == VarKind::Local) {
         Value& slot = f.slots[id.ref.index];
         if (!slot.is_unbound()) return id.is_move ? slot.take() : slot;
-    } else if (id.ref.kind == VarKind::Global && id.is_move) {
+    } else if (id.ref.kind == VarKind::Global) {
         Value& slot = f.module->globals[id.ref.index];
-        if (!slot.is_unbound()) return slot.take();
+        if (!slot.is_unbound()) return id.is_move ? slot.take() : slot;
     }
     return read_var(th, f, id.ref, id.name, id.pos);
 }
 
+// The value of a literal or a bound plain local without copying it, else null: the operands of
+// most arithmetic need no refcount traffic at all.
+static inline Value const* peek(Frame& f, Expr const& e) {
+    if (e.kind == NodeKind::Literal) return &as<Literal>(e).value;
+    if (e.kind != NodeKind::Identifier) return nullptr;
+    auto const& id = as<Identifier>(e);
+    if (id.ref.kind != VarKind::Local || id.is_move) return nullptr;
+    Value const& v = f.slots[id.ref.index];
+    return v.is_unbound() ? nullptr : &v;
+}
+
+static inline bool int_compare(BinOp op, int64_t x, int64_t y, bool& out) {
+    switch (op) {
+    case BinOp::Lt: out = x < y; return true;
+    case BinOp::Le: out = x <= y; return true;
+    case BinOp::Gt: out = x > y; return true;
+    case BinOp::Ge: out = x >= y; return true;
+    case BinOp::Eq: out = x == y; return true;
+    case BinOp::Ne: out = x != y; return true;
+    default: return false;
+    }
+}
+
+static bool is_pure_arith(Expr const& e) {
+    switch (e.kind) {
+    case NodeKind::Literal: return true;
+    case NodeKind::Identifier: return as<Identifier>(e).ref.kind == VarKind::Local;  // A move of an Int is a read.
+    case NodeKind::Binary: {
+        auto const& b = as<Binary>(e);
+        return b.op <= BinOp::Mod && is_pure_arith(*b.lhs) && is_pure_arith(*b.rhs);
+    }
+    default: return false;
+    }
+}
+
+static inline bool has_pure_operands(Binary const& b) {
+    uint8_t state = b.pure_operands.load(std::memory_order_relaxed);
+    if (state == 0) {
+        state = is_pure_arith(*b.lhs) && is_pure_arith(*b.rhs) ? 1 : 2;
+        b.pure_operands.store(state, std::memory_order_relaxed);
+    }
+    return state == 1;
+}
+
+// Evaluates a side-effect-free int expression with machine ints. False when any operand is not
+// an Int or an operation would raise: the caller then takes the generic path, which raises.
+static bool try_eval_int(Frame& f, Expr const& e, int64_t& out) {
+    switch (e.kind) {
+    case NodeKind::Literal: {
+        Value const& v = as<Literal>(e).value;
+        out = v.as_int();
+        return v.is_int();
+    }
+    case NodeKind::Identifier: {
+        Value const& v = f.slots[as<Identifier>(e).ref.index];
+        out = v.as_int();
+        return v.is_int();
+    }
+    case NodeKind::Binary: {
+        auto const& b = as<Binary>(e);
+        int64_t x, y;
+        if (!try_eval_int(f, *b.lhs, x) || !try_eval_int(f, *b.rhs, y)) return false;
+        switch (b.op) {
+        case BinOp::Add: return !__builtin_add_overflow(x, y, &out);
+        case BinOp::Sub: return !__builtin_sub_overflow(x, y, &out);
+        case BinOp::Mul: return !__builtin_mul_overflow(x, y, &out);
+        case BinOp::Div:
+            if (y <= 0) return false;
+            out = x / y;
+            return true;
+        case BinOp::Mod:
+            if (y <= 0) return false;
+            out = x % y;
+            return true;
+        default: return false;
+        }
+    }
+    default: return false;
+    }
+}
+
 Value Interpreter::eval_binary(Thread& th, Frame& f, Binary const& b) {
-    Value lhs = eval(th, f, *b.lhs);
-    Value rhs = eval(th, f, *b.rhs);
+    if (has_pure_operands(b)) {
+        int64_t x, y, r;
+        if (try_eval_int(f, *b.lhs, x) && try_eval_int(f, *b.rhs, y)) {
+            b.feedback.record(FB_INT_INT);
+            bool cmp;
+            switch (b.op) {
+            case BinOp::Add:
+                if (!__builtin_add_overflow(x, y, &r)) return Value::from_int(r);
+                break;
+            case BinOp::Sub:
+                if (!__builtin_sub_overflow(x, y, &r)) return Value::from_int(r);
+                break;
+            case BinOp::Mul:
+                if (!__builtin_mul_overflow(x, y, &r)) return Value::from_int(r);
+                break;
+            case BinOp::Mod:
+                if (y > 0) return Value::from_int(x % y);
+                break;
+            case BinOp::Div:
+                if (y > 0) return Value::from_int(x / y);
+                break;
+            default:
+                if (int_compare(b.op, x, y, cmp)) return Value::from_bool(cmp);
+                break;
+            }
+        }
+    }
+    Value lhs_storage, rhs_storage;
+    Value const* lp = peek(f, *b.lhs);
+    if (!lp) {
+        lhs_storage = eval(th, f, *b.lhs);
+        lp = &lhs_storage;
+    }
+    Value const* rp = peek(f, *b.rhs);
+    if (!rp) {
+        rhs_storage = eval(th, f, *b.rhs);
+        rp = &rhs_storage;
+    }
+    Value const& lhs = *lp;
+    Value const& rhs = *rp;
     if (lhs.is_int() && rhs.is_int()) {
         b.feedback.record(FB_INT_INT);
         int64_t x = lhs.as_int(), y = rhs.as_int(), r;
+        bool cmp;
         switch (b.op) {
         case BinOp::Add:
             if (!__builtin_add_overflow(x, y, &r)) return Value::from_int(r);
@@ -140,31 +271,42 @@ Value Interpreter::eval_binary(Thread& th, Frame& f, Binary const& b) {
         case BinOp::Mul:
             if (!__builtin_mul_overflow(x, y, &r)) return Value::from_int(r);
             break;
-        case BinOp::Lt: return Value::from_bool(x < y);
-        case BinOp::Le: return Value::from_bool(x <= y);
-        case BinOp::Gt: return Value::from_bool(x > y);
-        case BinOp::Ge: return Value::from_bool(x >= y);
-        case BinOp::Eq: return Value::from_bool(x == y);
-        case BinOp::Ne: return Value::from_bool(x != y);
         case BinOp::Mod:
             if (y > 0) return Value::from_int(x % y);
             break;
         case BinOp::Div:
             if (y > 0) return Value::from_int(x / y);
             break;
+        default:
+            if (int_compare(b.op, x, y, cmp)) return Value::from_bool(cmp);
+            break;
         }
     } else if (lhs.is(TAG_STR) && rhs.is(TAG_STR)) {
         b.feedback.record(FB_STR_STR);
-        if (b.op == BinOp::Add) return binop_add_move(th, lhs, rhs);
+        if (b.op == BinOp::Add && lp == &lhs_storage) return binop_add_move(th, lhs_storage, rhs);
     } else {
         b.feedback.record(lhs.is_float() && rhs.is_float() ? FB_FLOAT_FLOAT : lhs.is_number() && rhs.is_number() ? FB_INT_FLOAT : FB_OTHER);
-        if (b.op == BinOp::Add && lhs.is(TAG_ARRAY)) {
+        if (b.op == BinOp::Add && lhs.is(TAG_ARRAY) && lp == &lhs_storage) {
             th.set_pos(b.pos);
-            return binop_add_move(th, lhs, rhs);
+            return binop_add_move(th, lhs_storage, rhs);
         }
     }
     th.set_pos(b.pos);
     return binop(th, b.op, lhs, rhs);
+}
+
+// A condition's truth without materialising a Bool for int comparisons.
+bool Interpreter::eval_condition(Thread& th, Frame& f, Expr const& e) {
+    if (e.kind == NodeKind::Binary && has_pure_operands(as<Binary>(e))) {
+        auto const& b = as<Binary>(e);
+        int64_t x, y;
+        bool out;
+        if (try_eval_int(f, *b.lhs, x) && try_eval_int(f, *b.rhs, y) && int_compare(b.op, x, y, out)) {
+            b.feedback.record(FB_INT_INT);
+            return out;
+        }
+    }
+    return truthy(eval(th, f, e));
 }
 
 Value Interpreter::eval_logical(Thread& th, Frame& f, Logical const& l) {

@@ -91,15 +91,14 @@ void Interpreter::bind_params(Thread& th, Frame& callee, Function* fn, std::span
 }
 
 Value Interpreter::call(Thread& th, Function* fn, std::span<Value> args, Value* self_out) {
-    auto const& node = *static_cast<FunctionNode const*>(fn->info->code);
-    size_t given = args.size() - (node.is_method ? 1 : 0);
-    check_arity(th, fn->info->name, fn->info->min_params, fn->info->max_params, given);
-    switch (fn->info->kind) {
-    case FunctionKind::Generator: return make_generator(th, fn, args);
-    case FunctionKind::Async: return run_async(th, fn, args);
-    case FunctionKind::Normal: break;
-    }
-    return call_body(th, fn, args, self_out);
+    auto const* info = fn->info;
+    size_t given = args.size() - (info->is_method ? 1 : 0);
+    if (given < info->min_params || given > info->max_params) [[unlikely]]
+        check_arity(th, info->name, info->min_params, info->max_params, given);
+    if (info->kind == FunctionKind::Normal) [[likely]]
+        return call_body(th, fn, args, self_out);
+    if (info->kind == FunctionKind::Generator) return make_generator(th, fn, args);
+    return run_async(th, fn, args);
 }
 
 Value Interpreter::call_body(Thread& th, Function* fn, std::span<Value> args, Value* self_out) {
@@ -121,7 +120,12 @@ Value Interpreter::call_body(Thread& th, Function* fn, std::span<Value> args, Va
             *out = s.is(TAG_CELL) ? s.as<Cell>()->value : s;
         }
     } write_back{frame, self_out};
-    bind_params(th, frame, fn, args);
+    if (node.simple_params && args.size() == node.params.size()) {
+        // Plain parameters occupy the first slots in order.
+        for (size_t i = 0; i < args.size(); ++i) slots[i] = std::move(args[i]);
+    } else {
+        bind_params(th, frame, fn, args);
+    }
     try {
         exec_block(th, frame, *node.body);
     } catch (EarlyReturn& r) {
@@ -265,12 +269,12 @@ Flow Interpreter::exec(Thread& th, Frame& f, Stmt const& s) {
     case NodeKind::AssignStmt: return exec_assign(th, f, as<AssignStmt>(s));
     case NodeKind::IfStmt: {
         auto const& i = as<IfStmt>(s);
-        if (truthy(eval(th, f, *i.cond))) return exec_block(th, f, *i.then_block);
+        if (eval_condition(th, f, *i.cond)) return exec_block(th, f, *i.then_block);
         return i.else_branch ? exec(th, f, *i.else_branch) : Flow::Normal;
     }
     case NodeKind::WhileStmt: {
         auto const& w = as<WhileStmt>(s);
-        while (!w.cond || truthy(eval(th, f, *w.cond))) {
+        while (!w.cond || eval_condition(th, f, *w.cond)) {
             Flow flow = exec_block(th, f, *w.body);
             if (flow == Flow::Break) break;
             if (flow == Flow::Return) return flow;
@@ -291,27 +295,39 @@ Flow Interpreter::exec(Thread& th, Frame& f, Stmt const& s) {
     case NodeKind::ForStmt: return exec_for(th, f, as<ForStmt>(s));
     case NodeKind::BreakStmt: return Flow::Break;
     case NodeKind::ContinueStmt: return Flow::Continue;
+    case NodeKind::MatchStmt: return exec_match(th, f, as<MatchStmt>(s));
+    case NodeKind::TryStmt: return exec_try(th, f, as<TryStmt>(s));
+    case NodeKind::ExportStmt: return exec(th, f, *as<ExportStmt>(s).decl);
+    case NodeKind::FuncDeclStmt:
+    case NodeKind::StructDeclStmt:
+    case NodeKind::EnumDeclStmt:
+    case NodeKind::ImportStmt:
+    case NodeKind::SpawnStmt: exec_declaration(th, f, s); return Flow::Normal;
+    case NodeKind::TestStmt: return Flow::Normal;  // Run only by `ruff test`.
+    default: return Flow::Normal;
+    }
+}
+
+// Statements that run once per definition: out of line, so exec's prologue stays small.
+void Interpreter::exec_declaration(Thread& th, Frame& f, Stmt const& s) {
+    switch (s.kind) {
     case NodeKind::FuncDeclStmt: {
         auto const& d = as<FuncDeclStmt>(s);
         define_var(f, d.ref, make_closure(th, f, *d.fn));
-        return Flow::Normal;
+        return;
     }
-    case NodeKind::StructDeclStmt: exec_struct(th, f, as<StructDeclStmt>(s)); return Flow::Normal;
+    case NodeKind::StructDeclStmt: exec_struct(th, f, as<StructDeclStmt>(s)); return;
     case NodeKind::EnumDeclStmt: {
         auto const& d = as<EnumDeclStmt>(s);
         auto* e = new EnumDef();
         e->name = d.name;
         e->variants = d.variants;
         define_var(f, d.ref, Value::adopt(TAG_ENUMDEF, e));
-        return Flow::Normal;
+        return;
     }
-    case NodeKind::MatchStmt: return exec_match(th, f, as<MatchStmt>(s));
-    case NodeKind::TryStmt: return exec_try(th, f, as<TryStmt>(s));
-    case NodeKind::ImportStmt: exec_import(th, f, as<ImportStmt>(s)); return Flow::Normal;
-    case NodeKind::ExportStmt: return exec(th, f, *as<ExportStmt>(s).decl);
-    case NodeKind::SpawnStmt: run_spawn(th, f, as<SpawnStmt>(s)); return Flow::Normal;
-    case NodeKind::TestStmt: return Flow::Normal;  // Run only by `ruff test`.
-    default: return Flow::Normal;
+    case NodeKind::ImportStmt: exec_import(th, f, as<ImportStmt>(s)); return;
+    case NodeKind::SpawnStmt: run_spawn(th, f, as<SpawnStmt>(s)); return;
+    default: return;
     }
 }
 
@@ -332,6 +348,10 @@ Flow Interpreter::exec_assign(Thread& th, Frame& f, AssignStmt const& s) {
         auto const& id = as<Identifier>(*s.target);
         if (s.op == AssignOp::Set) {
             Value v = eval(th, f, *s.value);
+            if (id.ref.kind == VarKind::Local && !id.ref.is_const) {
+                f.slots[id.ref.index] = std::move(v);
+                return Flow::Normal;
+            }
             th.set_pos(s.pos);
             store_var(th, f, id.ref, id.name, std::move(v));
             return Flow::Normal;

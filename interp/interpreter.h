@@ -101,12 +101,13 @@ private:
 
     // Statements.
     Flow exec_assign(Thread& th, Frame& f, ast::AssignStmt const& s);
+    [[gnu::noinline]] void exec_declaration(Thread& th, Frame& f, ast::Stmt const& s);
     void assign_place(Thread& th, Frame& f, ast::Expr const& target, Value v);
     Value read_place(Thread& th, Frame& f, Place const& p);
     void store_place(Thread& th, Frame& f, Place const& p, Value v);
     Flow exec_for(Thread& th, Frame& f, ast::ForStmt const& s);
-    Flow exec_match(Thread& th, Frame& f, ast::MatchStmt const& s);
-    Flow exec_try(Thread& th, Frame& f, ast::TryStmt const& s);
+    [[gnu::noinline]] Flow exec_match(Thread& th, Frame& f, ast::MatchStmt const& s);
+    [[gnu::noinline]] Flow exec_try(Thread& th, Frame& f, ast::TryStmt const& s);
     void exec_struct(Thread& th, Frame& f, ast::StructDeclStmt const& s);
     void exec_import(Thread& th, Frame& f, ast::ImportStmt const& s);
     bool match_pattern(Thread& th, Frame& f, ast::Pattern const& p, Value const& v);
@@ -114,16 +115,23 @@ private:
 
     // Expressions.
     Value eval_identifier(Thread& th, Frame& f, ast::Identifier const& id);
+    [[gnu::noinline]] Value eval_index(Thread& th, Frame& f, ast::Index const& ix);
+    [[gnu::noinline]] Value eval_field(Thread& th, Frame& f, ast::Field const& fe);
+    [[gnu::noinline]] Value eval_interpolation(Thread& th, Frame& f, ast::Interpolation const& in);
+    [[gnu::noinline]] Value eval_array(Thread& th, Frame& f, ast::ArrayLit const& a);
+    [[gnu::noinline]] Value eval_dict(Thread& th, Frame& f, ast::DictLit const& d);
+    [[noreturn, gnu::noinline]] void eval_throw(Thread& th, Frame& f, ast::ThrowExpr const& t);
     Value eval_binary(Thread& th, Frame& f, ast::Binary const& b);
-    Value eval_logical(Thread& th, Frame& f, ast::Logical const& l);
-    Value eval_unary(Thread& th, Frame& f, ast::Unary const& u);
+    bool eval_condition(Thread& th, Frame& f, ast::Expr const& e);
+    [[gnu::noinline]] Value eval_logical(Thread& th, Frame& f, ast::Logical const& l);
+    [[gnu::noinline]] Value eval_unary(Thread& th, Frame& f, ast::Unary const& u);
     Value eval_call(Thread& th, Frame& f, ast::Call const& c);
-    Value eval_method_call(Thread& th, Frame& f, ast::MethodCall const& c);
+    [[gnu::noinline]] Value eval_method_call(Thread& th, Frame& f, ast::MethodCall const& c);
     Value eval_builtin_method(Thread& th, Value& object, ast::MethodCall const& c, std::span<Value> args);
-    Value eval_struct_literal(Thread& th, Frame& f, ast::StructLit const& s);
-    Value eval_tag(Thread& th, Frame& f, ast::TagExpr const& t);
-    Value eval_try_op(Thread& th, Frame& f, ast::TryOp const& t);
-    Value eval_yield(Thread& th, Frame& f, ast::YieldExpr const& y);
+    [[gnu::noinline]] Value eval_struct_literal(Thread& th, Frame& f, ast::StructLit const& s);
+    [[gnu::noinline]] Value eval_tag(Thread& th, Frame& f, ast::TagExpr const& t);
+    [[gnu::noinline]] Value eval_try_op(Thread& th, Frame& f, ast::TryOp const& t);
+    [[gnu::noinline]] Value eval_yield(Thread& th, Frame& f, ast::YieldExpr const& y);
     Value eval_await(Thread& th, Value v);
 
     // Modules.

@@ -59,11 +59,7 @@ SourceFile const* Runtime::add_source(std::string path, std::string text) {
     return m_sources.back().get();
 }
 
-void Thread::check_stack() {
-    char marker;
-    if (depth > rt.options.max_depth || (stack_limit && &marker < stack_limit))
-        raise(*this, Msg::Recursion);
-}
+void Thread::raise_recursion() { raise(*this, Msg::Recursion); }
 
 void init_stack_limit(Thread& th, size_t size) {
     char marker;

@@ -73,10 +73,11 @@ private:
 
 class Thread {
 public:
-    explicit Thread(Runtime& rt) : rt(rt) {}
+    explicit Thread(Runtime& rt) : rt(rt), max_depth(rt.options.max_depth) {}
     Runtime& rt;
     std::vector<FrameRecord> frames;
     uint32_t depth = 0;
+    uint32_t max_depth = 10000;          // Copied from Options at thread start.
     char const* stack_limit = nullptr;  // Below this address the native stack is nearly full.
 
     void set_pos(SourcePos p) {
@@ -85,7 +86,12 @@ public:
         f.col = p.col;
     }
     // Raises RecursionError if the Ruff depth limit or the native stack guard is hit.
-    void check_stack();
+    void check_stack() {
+        char marker;
+        if (depth > max_depth || &marker < stack_limit) [[unlikely]]
+            raise_recursion();
+    }
+    [[noreturn]] void raise_recursion();
 };
 
 // Sets up the native stack guard for the calling thread, whose stack has `size` bytes.
