@@ -70,8 +70,13 @@ struct VarRef {
 // Expressions
 
 struct Literal final : Expr {  // Int, Float, String, Bool, null.
-    Value value;
+    Value value;  // Heap literals are immortal so that tasks share them without counting.
     Literal(SourcePos p, Value v) : Expr(NodeKind::Literal, p), value(std::move(v)) {}
+    // A program that ran is never destroyed (its literals may still be referenced); one that is
+    // destroyed (a syntax error, a unit test) owns its literals alone, so they are freed.
+    ~Literal() override {
+        if (value.is_heap() && value.obj()->rc.load(std::memory_order_relaxed) == 0) value.obj()->rc.store(1);
+    }
 };
 
 struct Interpolation final : Expr {  // "a ${b} c": parts are String literals or expressions.

@@ -339,6 +339,7 @@ Token Lexer::lex_token() {
         }
         if (current() != '\n') break;
         SourcePos pos = position();
+        if (m_offset > 0 && m_text[m_offset - 1] == '\r' && pos.col > 1) --pos.col;  // At the CR of CRLF.
         bump();
         if (m_after_newline) continue;
         m_after_newline = true;

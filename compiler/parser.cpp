@@ -8,6 +8,8 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_format.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <deque>
@@ -26,10 +28,33 @@ using namespace ast;
 // the C++ stack stays bounded whatever the input.
 constexpr uint32_t k_max_depth = 1000;
 
+// Keeps each grammar rule in its own frame: inlined into the dispatchers, every rule's locals
+// would sit in each frame of the deepest recursion.
+#define RUFF_NOINLINE [[gnu::noinline]]
+
 struct ParseFailure {
     SourcePos pos;
     std::string message;
 };
+
+// The lowest stack address the parser's recursion may reach. 1000 levels take well under 1 MB
+// in a normal build, but sanitizers multiply frame sizes and the parser may run on a small task
+// stack (an import inside a task): below this floor the nesting error is reported early rather
+// than overflowing. The floor leaves room for reporting the error.
+char const* stack_floor() {
+    char marker;
+    char const* here = &marker;
+    constexpr size_t fallback_budget = 256 * 1024;  // When the stack's bounds are unknown.
+    pthread_attr_t attributes;
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return here - fallback_budget;
+    void* base = nullptr;
+    size_t size = 0;
+    bool known = pthread_attr_getstack(&attributes, &base, &size) == 0;
+    pthread_attr_destroy(&attributes);
+    char const* low = static_cast<char const*>(base);
+    if (!known || here <= low || here > low + size) return here - fallback_budget;  // E.g. a fiber.
+    return low + std::min<size_t>(size / 8, 128 * 1024);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Token classes used by the newline rules (GRAMMAR.md §2) and by the expression grammar.
@@ -242,17 +267,23 @@ std::vector<std::string> sorted_bindings(Pattern const& p) {
     return names;
 }
 
-ExprPtr string_literal(SourcePos pos, std::string text) {
+// Literal strings are immortal: every task running this code shares them without counting.
+// They live as long as the process (a leak checker needs `leak:make_immortal_string`).
+RUFF_NOINLINE Value make_immortal_string(std::string text) {
     Value v = make_string(std::move(text));
-    make_immortal(v.obj());  // Shared by every task that runs this code.
-    return std::make_unique<Literal>(pos, std::move(v));
+    make_immortal(v.obj());
+    return v;
+}
+
+ExprPtr string_literal(SourcePos pos, std::string text) {
+    return std::make_unique<Literal>(pos, make_immortal_string(std::move(text)));
 }
 
 // ---------------------------------------------------------------------------------------------
 
 class Parser {
 public:
-    explicit Parser(SourceFile const* file) : m_file(file), m_lexer(file->text) {}
+    explicit Parser(SourceFile const* file) : m_file(file), m_lexer(file->text), m_stack_floor(stack_floor()) {}
     std::unique_ptr<Program> parse();
 
 private:
@@ -330,9 +361,10 @@ private:
     size_t skip_raw_newlines(size_t ahead);
     Token const& peek();
     Token advance();
+    SourcePos consume();
     bool check(TokenKind kind) { return peek().kind == kind; }
     bool accept(TokenKind kind);
-    Token expect(TokenKind kind);
+    SourcePos expect(TokenKind kind);
     Token expect_identifier();
     Token expect_name();
     void expect_assignment();
@@ -352,35 +384,35 @@ private:
     BlockPtr parse_block();
     BlockPtr parse_loop_body();
     ExprPtr parse_head();
-    StmtPtr parse_let();
-    StmtPtr parse_const();
-    StmtPtr parse_destructuring();
-    StmtPtr parse_expression_statement();
-    StmtPtr parse_if();
-    StmtPtr parse_while();
-    StmtPtr parse_loop();
-    StmtPtr parse_for();
-    StmtPtr parse_match();
-    MatchArm parse_case_arm();
-    StmtPtr parse_try();
-    StmtPtr parse_spawn();
-    StmtPtr parse_return();
-    StmtPtr parse_jump();
+    RUFF_NOINLINE StmtPtr parse_let();
+    RUFF_NOINLINE StmtPtr parse_const();
+    RUFF_NOINLINE StmtPtr parse_destructuring();
+    RUFF_NOINLINE StmtPtr parse_expression_statement();
+    RUFF_NOINLINE StmtPtr parse_if();
+    RUFF_NOINLINE StmtPtr parse_while();
+    RUFF_NOINLINE StmtPtr parse_loop();
+    RUFF_NOINLINE StmtPtr parse_for();
+    RUFF_NOINLINE StmtPtr parse_match();
+    RUFF_NOINLINE MatchArm parse_case_arm();
+    RUFF_NOINLINE StmtPtr parse_try();
+    RUFF_NOINLINE StmtPtr parse_spawn();
+    RUFF_NOINLINE StmtPtr parse_return();
+    RUFF_NOINLINE StmtPtr parse_jump();
 
     // Declarations.
     std::unique_ptr<FunctionNode> make_function(SourcePos pos, std::string name);
-    StmtPtr parse_function_declaration();
+    RUFF_NOINLINE StmtPtr parse_function_declaration();
     std::unique_ptr<FunctionNode> parse_named_function(bool in_struct);
     void parse_function_rest(FunctionNode& fn, bool in_struct);
     void parse_parameters(FunctionNode& fn, bool in_struct);
-    StmtPtr parse_struct();
-    StmtPtr parse_enum();
+    RUFF_NOINLINE StmtPtr parse_struct();
+    RUFF_NOINLINE StmtPtr parse_enum();
     void end_member();
-    StmtPtr parse_import();
-    StmtPtr parse_export();
-    StmtPtr parse_test();
+    RUFF_NOINLINE StmtPtr parse_import();
+    RUFF_NOINLINE StmtPtr parse_export();
+    RUFF_NOINLINE StmtPtr parse_test();
     void parse_test_group_body(TestStmt& group);
-    void parse_type();
+    RUFF_NOINLINE void parse_type();
 
     // Patterns.
     PatternPtr new_pattern(PatternKind kind, SourcePos pos, std::string name = {});
@@ -389,9 +421,9 @@ private:
     PatternPtr parse_array_pattern_element();
     PatternPtr parse_dict_pattern();
     PatternPtr parse_match_pattern();
-    PatternPtr parse_name_pattern();
-    PatternPtr parse_literal_pattern();
-    void check_same_bindings(std::vector<PatternPtr> const& alternatives);
+    RUFF_NOINLINE PatternPtr parse_name_pattern();
+    RUFF_NOINLINE PatternPtr parse_literal_pattern();
+    RUFF_NOINLINE void check_same_bindings(std::vector<PatternPtr> const& alternatives);
 
     // Expressions.
     ExprPtr parse_expression() { return parse_binary(k_loosest_level); }
@@ -399,28 +431,30 @@ private:
     ExprPtr parse_unary();
     ExprPtr fold_negation(SourcePos minus, ExprPtr& operand);
     ExprPtr parse_postfix();
-    ExprPtr parse_postfix_operation(Token const& token, ExprPtr object, bool first);
-    ExprPtr parse_member(Token const& dot, ExprPtr object, bool first);
-    ExprPtr parse_call(Token const& paren, ExprPtr callee);
+    RUFF_NOINLINE ExprPtr parse_postfix_operation(TokenKind kind, SourcePos pos, ExprPtr object, bool first);
+    RUFF_NOINLINE ExprPtr parse_member(bool optional, ExprPtr object, bool first);
+    RUFF_NOINLINE ExprPtr parse_call(SourcePos paren, ExprPtr callee);
     void parse_arguments(std::vector<ExprPtr>& args);
     ExprPtr parse_primary();
-    ExprPtr parse_int_literal();
-    ExprPtr parse_simple_literal();
-    ExprPtr parse_interpolation();
-    ExprPtr parse_identifier_expression();
-    ExprPtr parse_tag_expression(Token const& first);
-    ExprPtr parse_constructor(SourcePos pos, TagKind kind);
-    ExprPtr parse_struct_literal(SourcePos pos, ExprPtr type);
-    ExprPtr parse_parenthesized();
-    ExprPtr parse_array_literal();
-    ExprPtr parse_dict_literal();
-    ExprPtr parse_lambda();
-    ExprPtr parse_throw();
-    ExprPtr parse_yield();
-    ExprPtr parse_spawn_call();
+    RUFF_NOINLINE ExprPtr parse_int_literal();
+    RUFF_NOINLINE ExprPtr parse_simple_literal();
+    RUFF_NOINLINE ExprPtr parse_interpolation();
+    void take_text_part(Interpolation& interpolation);
+    RUFF_NOINLINE ExprPtr parse_identifier_expression();
+    RUFF_NOINLINE ExprPtr parse_tag_expression(SourcePos pos, std::string const& enum_name);
+    RUFF_NOINLINE ExprPtr parse_constructor(SourcePos pos, TagKind kind);
+    RUFF_NOINLINE ExprPtr parse_struct_literal(SourcePos pos, ExprPtr type);
+    RUFF_NOINLINE ExprPtr parse_parenthesized();
+    RUFF_NOINLINE ExprPtr parse_array_literal();
+    RUFF_NOINLINE ExprPtr parse_dict_literal();
+    RUFF_NOINLINE ExprPtr parse_lambda();
+    RUFF_NOINLINE ExprPtr parse_throw();
+    RUFF_NOINLINE ExprPtr parse_yield();
+    RUFF_NOINLINE ExprPtr parse_spawn_call();
 
     SourceFile const* m_file;
     Lexer m_lexer;
+    char const* m_stack_floor;
     std::deque<Token> m_buffer;          // Lookahead; the front is the current token.
     size_t m_consumed = 0;               // Tokens consumed so far (the current token's index).
     bool m_prev_continues = false;       // The last consumed token cannot end a statement.
@@ -471,15 +505,25 @@ Token Parser::advance() {
     return token;
 }
 
+// Steps over the current token, keeping only its position: the recursive paths use this so
+// that their frames hold no Token (deep nesting must fit on small stacks).
+SourcePos Parser::consume() {
+    SourcePos pos = peek().pos;
+    m_prev_continues = continues_after(m_buffer.front().kind);
+    m_buffer.pop_front();
+    ++m_consumed;
+    return pos;
+}
+
 bool Parser::accept(TokenKind kind) {
     if (!check(kind)) return false;
-    advance();
+    consume();
     return true;
 }
 
-Token Parser::expect(TokenKind kind) {
+SourcePos Parser::expect(TokenKind kind) {
     if (!check(kind)) fail_expected(absl::StrCat("'", std::string(token_spelling(kind)), "'"), peek());
-    return advance();
+    return consume();
 }
 
 Token Parser::expect_identifier() {
@@ -497,7 +541,7 @@ Token Parser::expect_name() {
 
 void Parser::expect_assignment() {
     if (check(TokenKind::ColonEqual) || check(TokenKind::Equal)) {
-        advance();
+        consume();
         return;
     }
     fail_expected("':='", peek());
@@ -515,7 +559,9 @@ void Parser::fail_expected(std::string_view what, Token const& found) {
 }
 
 void Parser::descend(SourcePos at) {
-    if (m_depth >= k_max_depth) fail(at, absl::StrFormat("nesting too deep (limit %d)", k_max_depth));
+    char marker;
+    if (m_depth >= k_max_depth || &marker < m_stack_floor)
+        fail(at, absl::StrFormat("nesting too deep (limit %d)", k_max_depth));
     ++m_depth;
     m_deepest = std::max(m_deepest, m_depth);
 }
@@ -552,7 +598,7 @@ void Parser::parse_statements(Block& block, TokenKind closer) {
     for (;;) {
         Token const& token = peek();
         if (token.kind == TokenKind::Newline || token.kind == TokenKind::Semicolon) {
-            advance();
+            consume();
             continue;
         }
         if (token.kind == closer) return;
@@ -656,9 +702,9 @@ bool Parser::looks_like_destructuring() {
 /// block ::= "{" stmts "}"
 BlockPtr Parser::parse_block() {
     skip_newlines();
-    Token open = expect(TokenKind::LeftBrace);
-    DepthGuard guard(*this, open.pos);
-    auto block = std::make_unique<Block>(open.pos);
+    SourcePos open = expect(TokenKind::LeftBrace);
+    DepthGuard guard(*this, open);
+    auto block = std::make_unique<Block>(open);
     bool saved_top_level = m_top_level;
     bool saved_test_group = m_in_test_group;
     m_top_level = false;
@@ -694,10 +740,11 @@ ExprPtr Parser::parse_head() {
 
 /// let_stmt ::= ( "let" [ "mut" ] | "mut" ) ( IDENT [ ":" type ] | array_pat | dict_pat ) ASSIGN expr
 StmtPtr Parser::parse_let() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    if (keyword.kind == TokenKind::Let) accept(TokenKind::Mut);
-    auto stmt = std::make_unique<LetStmt>(keyword.pos);
+    TokenKind kind = peek().kind;
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    if (kind == TokenKind::Let) accept(TokenKind::Mut);
+    auto stmt = std::make_unique<LetStmt>(keyword);
     stmt->pattern = parse_binding_target(true);
     expect_assignment();
     stmt->value = parse_expression();
@@ -706,9 +753,9 @@ StmtPtr Parser::parse_let() {
 
 /// const_stmt ::= "const" IDENT [ ":" type ] ASSIGN expr
 StmtPtr Parser::parse_const() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    auto stmt = std::make_unique<LetStmt>(keyword.pos);
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    auto stmt = std::make_unique<LetStmt>(keyword);
     stmt->is_const = true;
     Token name = expect_name();
     stmt->pattern = new_pattern(PatternKind::Bind, name.pos, name.text);
@@ -741,7 +788,7 @@ StmtPtr Parser::parse_expression_statement() {
     std::optional<AssignOp> op = assignment_operator(peek().kind);
     if (!op) return std::make_unique<ExprStmt>(pos, std::move(expr));
     if (!rooted || !is_place(*expr, true)) fail(expr->pos, "invalid assignment target");
-    advance();
+    consume();
     auto stmt = std::make_unique<AssignStmt>(expr->pos);
     stmt->target = std::move(expr);
     stmt->op = *op;
@@ -751,20 +798,21 @@ StmtPtr Parser::parse_expression_statement() {
 
 /// return_stmt ::= "return" [ expr ]
 StmtPtr Parser::parse_return() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
     ExprPtr value;
     if (can_start_expression(peek().kind)) value = parse_expression();
-    return std::make_unique<ReturnStmt>(keyword.pos, std::move(value));
+    return std::make_unique<ReturnStmt>(keyword, std::move(value));
 }
 
 /// statement ::= "break" | "continue"
 StmtPtr Parser::parse_jump() {
-    Token keyword = advance();
-    if (m_loop_depth == 0) fail(keyword.pos, absl::StrCat("'", std::string(token_spelling(keyword.kind)), "' outside loop"));
-    touch(keyword.pos);
-    if (keyword.kind == TokenKind::Break) return std::make_unique<BreakStmt>(keyword.pos);
-    return std::make_unique<ContinueStmt>(keyword.pos);
+    TokenKind kind = peek().kind;
+    SourcePos keyword = consume();
+    if (m_loop_depth == 0) fail(keyword, absl::StrCat("'", std::string(token_spelling(kind)), "' outside loop"));
+    touch(keyword);
+    if (kind == TokenKind::Break) return std::make_unique<BreakStmt>(keyword);
+    return std::make_unique<ContinueStmt>(keyword);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -772,9 +820,9 @@ StmtPtr Parser::parse_jump() {
 
 /// if_stmt ::= "if" head block [ "else" ( if_stmt | block ) ]
 StmtPtr Parser::parse_if() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    auto stmt = std::make_unique<IfStmt>(keyword.pos);
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    auto stmt = std::make_unique<IfStmt>(keyword);
     stmt->cond = parse_head();
     stmt->then_block = parse_block();
     if (accept(TokenKind::Else)) {
@@ -786,9 +834,9 @@ StmtPtr Parser::parse_if() {
 
 /// while_stmt ::= "while" head block
 StmtPtr Parser::parse_while() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    auto stmt = std::make_unique<WhileStmt>(keyword.pos);
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    auto stmt = std::make_unique<WhileStmt>(keyword);
     stmt->cond = parse_head();
     stmt->body = parse_loop_body();
     return stmt;
@@ -796,9 +844,9 @@ StmtPtr Parser::parse_while() {
 
 /// loop_stmt ::= "loop" [ "while" head ] block
 StmtPtr Parser::parse_loop() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    auto stmt = std::make_unique<WhileStmt>(keyword.pos);
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    auto stmt = std::make_unique<WhileStmt>(keyword);
     if (accept(TokenKind::While)) stmt->cond = parse_head();
     stmt->body = parse_loop_body();
     return stmt;
@@ -806,9 +854,9 @@ StmtPtr Parser::parse_loop() {
 
 /// for_stmt ::= "for" ( IDENT | array_pat | dict_pat ) "in" head block
 StmtPtr Parser::parse_for() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    auto stmt = std::make_unique<ForStmt>(keyword.pos);
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    auto stmt = std::make_unique<ForStmt>(keyword);
     stmt->pattern = parse_binding_target(false);
     expect(TokenKind::In);
     stmt->iterable = parse_head();
@@ -819,9 +867,9 @@ StmtPtr Parser::parse_for() {
 /// match_stmt ::= "match" head "{" { arm } "}"
 /// arm        ::= ( "case" pattern { "|" pattern } | "default" ) [ ":" ] block
 StmtPtr Parser::parse_match() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    auto stmt = std::make_unique<MatchStmt>(keyword.pos);
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    auto stmt = std::make_unique<MatchStmt>(keyword);
     stmt->subject = parse_head();
     skip_newlines();
     expect(TokenKind::LeftBrace);
@@ -837,7 +885,7 @@ StmtPtr Parser::parse_match() {
         if (token.kind != TokenKind::Default) fail_expected("'case'", token);
         if (has_default) fail(token.pos, "duplicate 'default' arm");
         has_default = true;
-        advance();
+        consume();
         accept(TokenKind::Colon);
         MatchArm arm;
         arm.body = parse_block();
@@ -848,7 +896,7 @@ StmtPtr Parser::parse_match() {
 }
 
 MatchArm Parser::parse_case_arm() {
-    advance();
+    consume();
     MatchArm arm;
     arm.alternatives.push_back(parse_match_pattern());
     while (accept(TokenKind::Pipe)) arm.alternatives.push_back(parse_match_pattern());
@@ -860,9 +908,9 @@ MatchArm Parser::parse_case_arm() {
 
 /// try_stmt ::= "try" block "except" IDENT block
 StmtPtr Parser::parse_try() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    auto stmt = std::make_unique<TryStmt>(keyword.pos);
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    auto stmt = std::make_unique<TryStmt>(keyword);
     stmt->body = parse_block();
     expect(TokenKind::Except);
     Token name = expect_name();
@@ -874,10 +922,10 @@ StmtPtr Parser::parse_try() {
 
 /// spawn_stmt ::= "spawn" block
 StmtPtr Parser::parse_spawn() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    auto stmt = std::make_unique<SpawnStmt>(keyword.pos);
-    stmt->fn = make_function(keyword.pos, "");
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    auto stmt = std::make_unique<SpawnStmt>(keyword);
+    stmt->fn = make_function(keyword, "");
     FunctionContext context(*this, false);
     stmt->fn->body = parse_block();
     return stmt;
@@ -933,7 +981,7 @@ void Parser::parse_parameters(FunctionNode& fn, bool in_struct) {
     bool seen_default = false;
     while (!check(TokenKind::RightParen)) {
         if (check(TokenKind::Self) && in_struct && fn.params.empty() && !fn.has_self_param) {
-            advance();
+            consume();
             fn.has_self_param = true;  // `self` is slot 0 of every method, never a listed param.
             if (accept(TokenKind::Colon)) parse_type();
         } else {
@@ -945,7 +993,7 @@ void Parser::parse_parameters(FunctionNode& fn, bool in_struct) {
             param.pos = name.pos;
             if (accept(TokenKind::Colon)) parse_type();
             if (check(TokenKind::ColonEqual) || check(TokenKind::Equal)) {
-                advance();
+                consume();
                 param.default_value = parse_expression();
                 seen_default = true;
             } else if (seen_default) {
@@ -960,9 +1008,9 @@ void Parser::parse_parameters(FunctionNode& fn, bool in_struct) {
 /// struct_decl ::= "struct" IDENT "{" { field_decl | func_decl | "," | ";" | NL } "}"
 /// field_decl  ::= IDENT [ ":" type ]
 StmtPtr Parser::parse_struct() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    auto stmt = std::make_unique<StructDeclStmt>(keyword.pos);
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    auto stmt = std::make_unique<StructDeclStmt>(keyword);
     stmt->name = expect_name().text;
     skip_newlines();
     expect(TokenKind::LeftBrace);
@@ -970,7 +1018,7 @@ StmtPtr Parser::parse_struct() {
     for (;;) {
         TokenKind kind = peek().kind;
         if (kind == TokenKind::Newline || kind == TokenKind::Semicolon || kind == TokenKind::Comma) {
-            advance();
+            consume();
         } else if (kind == TokenKind::RightBrace) {
             break;
         } else if (kind == TokenKind::Func || kind == TokenKind::Async) {
@@ -992,9 +1040,9 @@ StmtPtr Parser::parse_struct() {
 /// enum_decl ::= "enum" IDENT "{" { variant | "," | ";" | NL } "}"
 /// variant   ::= IDENT [ "(" [ type { "," type } [ "," ] ] ")" ]
 StmtPtr Parser::parse_enum() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    auto stmt = std::make_unique<EnumDeclStmt>(keyword.pos);
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    auto stmt = std::make_unique<EnumDeclStmt>(keyword);
     stmt->name = expect_name().text;
     skip_newlines();
     expect(TokenKind::LeftBrace);
@@ -1002,7 +1050,7 @@ StmtPtr Parser::parse_enum() {
     for (;;) {
         TokenKind kind = peek().kind;
         if (kind == TokenKind::Newline || kind == TokenKind::Semicolon || kind == TokenKind::Comma) {
-            advance();
+            consume();
             continue;
         }
         if (kind == TokenKind::RightBrace) break;
@@ -1040,12 +1088,13 @@ void Parser::end_member() {
 
 /// import_stmt ::= "import" IDENT | "from" IDENT "import" IDENT { "," IDENT }
 StmtPtr Parser::parse_import() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    auto stmt = std::make_unique<ImportStmt>(keyword.pos);
+    TokenKind kind = peek().kind;
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    auto stmt = std::make_unique<ImportStmt>(keyword);
     Token module = expect_name();
     stmt->module = module.text;
-    if (keyword.kind == TokenKind::Import) {
+    if (kind == TokenKind::Import) {
         stmt->name_pos.push_back(module.pos);  // One position per bound name, as `refs`.
         return stmt;
     }
@@ -1061,9 +1110,9 @@ StmtPtr Parser::parse_import() {
 /// export_stmt ::= "export" ( func_decl | struct_decl | enum_decl | let_stmt | const_stmt
 ///               | IDENT ASSIGN expr )
 StmtPtr Parser::parse_export() {
-    Token keyword = advance();
-    if (!m_top_level) fail(keyword.pos, "'export' only allowed at top level");
-    DepthGuard guard(*this, keyword.pos);
+    SourcePos keyword = consume();
+    if (!m_top_level) fail(keyword, "'export' only allowed at top level");
+    DepthGuard guard(*this, keyword);
     Token const& token = peek();
     StmtPtr decl;
     switch (token.kind) {
@@ -1087,21 +1136,22 @@ StmtPtr Parser::parse_export() {
     }
     default: fail_expected("declaration", token);
     }
-    return std::make_unique<ExportStmt>(keyword.pos, std::move(decl));
+    return std::make_unique<ExportStmt>(keyword, std::move(decl));
 }
 
 /// test_stmt ::= "test" STRING block | "test_setup" block | "test_teardown" block
 ///             | "test_group" STRING "{" { test_stmt | ";" | NL } "}"
 StmtPtr Parser::parse_test() {
-    Token keyword = advance();
+    TokenKind token_kind = peek().kind;
+    SourcePos keyword = consume();
     if (!m_top_level && !m_in_test_group)
-        fail(keyword.pos, absl::StrCat("'", std::string(token_spelling(keyword.kind)), "' only allowed at top level"));
-    DepthGuard guard(*this, keyword.pos);
-    TestKind kind = keyword.kind == TokenKind::Test        ? TestKind::Test
-                    : keyword.kind == TokenKind::TestGroup ? TestKind::Group
-                    : keyword.kind == TokenKind::TestSetup ? TestKind::Setup
-                                                           : TestKind::Teardown;
-    auto stmt = std::make_unique<TestStmt>(keyword.pos, kind);
+        fail(keyword, absl::StrCat("'", std::string(token_spelling(token_kind)), "' only allowed at top level"));
+    DepthGuard guard(*this, keyword);
+    TestKind kind = token_kind == TokenKind::Test        ? TestKind::Test
+                    : token_kind == TokenKind::TestGroup ? TestKind::Group
+                    : token_kind == TokenKind::TestSetup ? TestKind::Setup
+                                                         : TestKind::Teardown;
+    auto stmt = std::make_unique<TestStmt>(keyword, kind);
     if (kind == TestKind::Test || kind == TestKind::Group) {
         if (!check(TokenKind::StringLiteral)) fail_expected("string literal", peek());
         stmt->name = advance().text;
@@ -1110,7 +1160,7 @@ StmtPtr Parser::parse_test() {
         parse_test_group_body(*stmt);
         return stmt;
     }
-    stmt->fn = make_function(keyword.pos, "");
+    stmt->fn = make_function(keyword, "");
     FunctionContext context(*this, false);
     stmt->fn->body = parse_block();
     return stmt;
@@ -1126,7 +1176,7 @@ void Parser::parse_test_group_body(TestStmt& group) {
         Token const& token = peek();
         switch (token.kind) {
         case TokenKind::Newline:
-        case TokenKind::Semicolon: advance(); continue;
+        case TokenKind::Semicolon: consume(); continue;
         case TokenKind::Test:
         case TokenKind::TestSetup:
         case TokenKind::TestTeardown:
@@ -1150,18 +1200,18 @@ void Parser::parse_type() {
     case TokenKind::Float:
     case TokenKind::String:
     case TokenKind::Bool:
-    case TokenKind::Null: advance(); break;
+    case TokenKind::Null: consume(); break;
     case TokenKind::Identifier:
-        advance();
+        consume();
         while (check(TokenKind::ColonColon) || check(TokenKind::Dot)) {
-            advance();
+            consume();
             expect_identifier();
         }
         break;
     default: fail_expected("type", token);
     }
     if (!check(TokenKind::Less)) return;
-    advance();
+    consume();
     do parse_type();
     while (accept(TokenKind::Comma));
     expect(TokenKind::Greater);
@@ -1190,9 +1240,9 @@ PatternPtr Parser::parse_binding_target(bool allow_type) {
 
 /// array_pat ::= "[" [ apat { "," apat } [ "," ] ] "]"
 PatternPtr Parser::parse_array_pattern() {
-    Token open = expect(TokenKind::LeftBracket);
-    DepthGuard guard(*this, open.pos);
-    PatternPtr pattern = new_pattern(PatternKind::Array, open.pos);
+    SourcePos open = expect(TokenKind::LeftBracket);
+    DepthGuard guard(*this, open);
+    PatternPtr pattern = new_pattern(PatternKind::Array, open);
     NestScope scope(*this, false);
     Pattern const* rest = nullptr;
     while (!check(TokenKind::RightBracket)) {
@@ -1210,11 +1260,11 @@ PatternPtr Parser::parse_array_pattern_element() {
     Token const& token = peek();
     if (token.kind == TokenKind::LeftBracket) return parse_array_pattern();
     if (token.kind == TokenKind::Ellipsis) {
-        SourcePos pos = advance().pos;
+        SourcePos pos = consume();
         return new_pattern(PatternKind::Rest, pos, expect_name().text);
     }
     if (token.kind == TokenKind::Identifier && token.text == "_")
-        return new_pattern(PatternKind::Wildcard, advance().pos);
+        return new_pattern(PatternKind::Wildcard, consume());
     if (token.kind != TokenKind::Identifier) fail_expected("pattern", token);
     Token name = expect_name();
     return new_pattern(PatternKind::Bind, name.pos, name.text);
@@ -1222,15 +1272,15 @@ PatternPtr Parser::parse_array_pattern_element() {
 
 /// dict_pat ::= "{" [ dpat { "," dpat } [ "," ] ] "}"   dpat ::= IDENT | "..." IDENT
 PatternPtr Parser::parse_dict_pattern() {
-    Token open = expect(TokenKind::LeftBrace);
-    DepthGuard guard(*this, open.pos);
-    PatternPtr pattern = new_pattern(PatternKind::Dict, open.pos);
+    SourcePos open = expect(TokenKind::LeftBrace);
+    DepthGuard guard(*this, open);
+    PatternPtr pattern = new_pattern(PatternKind::Dict, open);
     NestScope scope(*this, false);
     Pattern const* rest = nullptr;
     while (!check(TokenKind::RightBrace)) {
         if (rest) fail(rest->pos, "rest pattern must be last");
         if (check(TokenKind::Ellipsis)) {
-            SourcePos pos = advance().pos;
+            SourcePos pos = consume();
             pattern->elements.push_back(new_pattern(PatternKind::Rest, pos, expect_name().text));
             rest = pattern->elements.back().get();
         } else {
@@ -1306,8 +1356,7 @@ PatternPtr Parser::parse_literal_pattern() {
         break;
     case TokenKind::FloatLiteral: pattern->literal = Value::from_float(negated ? -token.float_value : token.float_value); break;
     case TokenKind::StringLiteral:
-        pattern->literal = make_string(std::move(token.text));
-        make_immortal(pattern->literal.obj());
+        pattern->literal = make_immortal_string(std::move(token.text));
         break;
     case TokenKind::True: pattern->literal = Value::from_bool(true); break;
     case TokenKind::False: pattern->literal = Value::from_bool(false); break;
@@ -1333,14 +1382,14 @@ ExprPtr Parser::parse_binary(int min_level) {
     for (;;) {
         std::optional<BinaryOperator> op = binary_operator(peek().kind);
         if (!op || op->level < min_level) return lhs;
-        Token token = advance();
-        if (op->non_associative() && op->level == last_level) fail(token.pos, "comparison operators cannot be chained");
+        SourcePos pos = consume();
+        if (op->non_associative() && op->level == last_level) fail(pos, "comparison operators cannot be chained");
         last_level = op->level;
-        push_down(token.pos);
-        DepthGuard guard(*this, token.pos);
+        push_down(pos);
+        DepthGuard guard(*this, pos);
         ExprPtr rhs = parse_binary(op->level + 1);
-        if (op->logical) lhs = std::make_unique<Logical>(token.pos, op->logical_op, std::move(lhs), std::move(rhs));
-        else lhs = std::make_unique<Binary>(token.pos, op->op, std::move(lhs), std::move(rhs));
+        if (op->logical) lhs = std::make_unique<Logical>(pos, op->logical_op, std::move(lhs), std::move(rhs));
+        else lhs = std::make_unique<Binary>(pos, op->op, std::move(lhs), std::move(rhs));
     }
 }
 
@@ -1348,15 +1397,15 @@ ExprPtr Parser::parse_binary(int min_level) {
 ExprPtr Parser::parse_unary() {
     TokenKind kind = peek().kind;
     if (kind != TokenKind::Minus && kind != TokenKind::Bang && kind != TokenKind::Await) return parse_postfix();
-    Token op = advance();
-    DepthGuard guard(*this, op.pos);
+    SourcePos pos = consume();
+    DepthGuard guard(*this, pos);
     if (kind == TokenKind::Minus) m_negated_token = m_consumed;
     ExprPtr operand = parse_unary();
     if (kind == TokenKind::Minus) {
-        if (ExprPtr folded = fold_negation(op.pos, operand)) return folded;
+        if (ExprPtr folded = fold_negation(pos, operand)) return folded;
     }
     UnaryOp unary = kind == TokenKind::Minus ? UnaryOp::Neg : kind == TokenKind::Bang ? UnaryOp::Not : UnaryOp::Await;
-    return std::make_unique<Unary>(op.pos, unary, std::move(operand));
+    return std::make_unique<Unary>(pos, unary, std::move(operand));
 }
 
 // `-` applied to a number literal becomes a negative literal; `-9223372036854775808` is the
@@ -1381,7 +1430,8 @@ ExprPtr Parser::parse_postfix() {
     ChainScope chain(*this);
     ExprPtr expr = parse_primary();
     for (bool first = true;; first = false) {
-        switch (peek().kind) {
+        TokenKind kind = peek().kind;
+        switch (kind) {
         case TokenKind::LeftParen:
         case TokenKind::LeftBracket:
         case TokenKind::Dot:
@@ -1390,33 +1440,32 @@ ExprPtr Parser::parse_postfix() {
         default: return expr;
         }
         if (expr.get() == m_min_literal) fail(expr->pos, "integer literal out of range");
-        Token token = advance();
-        push_down(token.pos);
-        DepthGuard guard(*this, token.pos);
-        expr = parse_postfix_operation(token, std::move(expr), first);
+        SourcePos pos = consume();
+        push_down(pos);
+        DepthGuard guard(*this, pos);
+        expr = parse_postfix_operation(kind, pos, std::move(expr), first);
     }
 }
 
-ExprPtr Parser::parse_postfix_operation(Token const& token, ExprPtr object, bool first) {
-    switch (token.kind) {
-    case TokenKind::LeftParen: return parse_call(token, std::move(object));
+ExprPtr Parser::parse_postfix_operation(TokenKind kind, SourcePos pos, ExprPtr object, bool first) {
+    switch (kind) {
+    case TokenKind::LeftParen: return parse_call(pos, std::move(object));
     case TokenKind::LeftBracket: {
         NestScope scope(*this, false);
         ExprPtr index = parse_expression();
         expect(TokenKind::RightBracket);
-        return std::make_unique<Index>(token.pos, std::move(object), std::move(index));
+        return std::make_unique<Index>(pos, std::move(object), std::move(index));
     }
-    case TokenKind::Question: return std::make_unique<TryOp>(token.pos, std::move(object));
-    default: return parse_member(token, std::move(object), first);
+    case TokenKind::Question: return std::make_unique<TryOp>(pos, std::move(object));
+    default: return parse_member(kind == TokenKind::QuestionDot, std::move(object), first);
     }
 }
 
 // `.name`, `?.name`, `.name(args)` (a method call) and `module.Name { … }` (a struct literal).
-ExprPtr Parser::parse_member(Token const& dot, ExprPtr object, bool first) {
+ExprPtr Parser::parse_member(bool optional, ExprPtr object, bool first) {
     Token name = expect_identifier();
-    bool optional = dot.kind == TokenKind::QuestionDot;
     if (!optional && check(TokenKind::LeftParen)) {
-        advance();
+        consume();
         auto call = std::make_unique<MethodCall>(name.pos, std::move(object), name.text);
         parse_arguments(call->args);
         return call;
@@ -1429,9 +1478,9 @@ ExprPtr Parser::parse_member(Token const& dot, ExprPtr object, bool first) {
     return field;
 }
 
-ExprPtr Parser::parse_call(Token const& paren, ExprPtr callee) {
+ExprPtr Parser::parse_call(SourcePos paren, ExprPtr callee) {
     bool named = callee->kind == NodeKind::Identifier || callee->kind == NodeKind::Field;
-    SourcePos pos = named ? callee->pos : paren.pos;
+    SourcePos pos = named ? callee->pos : paren;
     auto call = std::make_unique<Call>(pos, std::move(callee));
     parse_arguments(call->args);
     return call;
@@ -1505,46 +1554,53 @@ ExprPtr Parser::parse_simple_literal() {
 
 /// INTERP ::= '"' { TEXT | "${" expr "}" } '"'
 ExprPtr Parser::parse_interpolation() {
-    Token begin = advance();
-    DepthGuard guard(*this, begin.pos);
-    auto interpolation = std::make_unique<Interpolation>(begin.pos);
-    if (!begin.text.empty()) interpolation->parts.push_back(string_literal(begin.pos, std::move(begin.text)));
+    SourcePos pos = peek().pos;
+    DepthGuard guard(*this, pos);
+    auto interpolation = std::make_unique<Interpolation>(pos);
+    take_text_part(*interpolation);
     NestScope scope(*this, false);
     for (;;) {
         interpolation->parts.push_back(parse_expression());
-        Token const& token = peek();
-        if (token.kind != TokenKind::InterpMid && token.kind != TokenKind::InterpEnd) fail_expected("'}'", token);
-        Token part = advance();
-        if (!part.text.empty()) interpolation->parts.push_back(string_literal(part.pos, std::move(part.text)));
-        if (part.kind == TokenKind::InterpEnd) return interpolation;
+        TokenKind kind = peek().kind;
+        if (kind != TokenKind::InterpMid && kind != TokenKind::InterpEnd) fail_expected("'}'", peek());
+        take_text_part(*interpolation);
+        if (kind == TokenKind::InterpEnd) return interpolation;
     }
+}
+
+// Steps over the current string part of an interpolation, keeping its text if not empty.
+void Parser::take_text_part(Interpolation& interpolation) {
+    peek();
+    Token& part = m_buffer.front();
+    if (!part.text.empty()) interpolation.parts.push_back(string_literal(part.pos, std::move(part.text)));
+    consume();
 }
 
 // IDENT, tag_expr, ctor or struct_lit.
 ExprPtr Parser::parse_identifier_expression() {
-    Token name = advance();
-    if (check(TokenKind::ColonColon)) return parse_tag_expression(name);
-    TagKind kind = constructor_kind(name.text);
-    if (kind != TagKind::User) return parse_constructor(name.pos, kind);
-    if (!m_in_head && check(TokenKind::LeftBrace)) {
-        touch(name.pos);
-        return parse_struct_literal(name.pos, std::make_unique<Identifier>(name.pos, name.text));
-    }
-    touch(name.pos);
-    return std::make_unique<Identifier>(name.pos, name.text);
+    peek();
+    std::string name = std::move(m_buffer.front().text);
+    SourcePos pos = consume();
+    if (check(TokenKind::ColonColon)) return parse_tag_expression(pos, name);
+    TagKind kind = constructor_kind(name);
+    if (kind != TagKind::User) return parse_constructor(pos, kind);
+    touch(pos);
+    auto identifier = std::make_unique<Identifier>(pos, std::move(name));
+    if (!m_in_head && check(TokenKind::LeftBrace)) return parse_struct_literal(pos, std::move(identifier));
+    return identifier;
 }
 
 /// tag_expr ::= IDENT "::" IDENT [ "(" [ args ] ")" ]
-ExprPtr Parser::parse_tag_expression(Token const& first) {
-    advance();
-    Token variant = expect_identifier();
-    TagKind kind = qualified_constructor_kind(first.text, variant.text);
-    if (kind != TagKind::User) return parse_constructor(first.pos, kind);
-    DepthGuard guard(*this, first.pos);
-    auto tag = std::make_unique<TagExpr>(first.pos);
-    tag->enum_name = first.text;
-    tag->variant = variant.text;
-    tag->full_name = absl::StrCat(first.text, "::", variant.text);
+ExprPtr Parser::parse_tag_expression(SourcePos pos, std::string const& enum_name) {
+    consume();
+    std::string variant = expect_identifier().text;
+    TagKind kind = qualified_constructor_kind(enum_name, variant);
+    if (kind != TagKind::User) return parse_constructor(pos, kind);
+    DepthGuard guard(*this, pos);
+    auto tag = std::make_unique<TagExpr>(pos);
+    tag->enum_name = enum_name;
+    tag->full_name = absl::StrCat(enum_name, "::", variant);
+    tag->variant = std::move(variant);
     if (accept(TokenKind::LeftParen)) {
         tag->has_parens = true;
         parse_arguments(tag->args);
@@ -1592,8 +1648,8 @@ ExprPtr Parser::parse_struct_literal(SourcePos pos, ExprPtr type) {
 // Parentheses build no node but count as a level of nesting, so that deeply parenthesized
 // input is bounded like everything else.
 ExprPtr Parser::parse_parenthesized() {
-    Token open = advance();
-    DepthGuard guard(*this, open.pos);
+    SourcePos open = consume();
+    DepthGuard guard(*this, open);
     NestScope scope(*this, false);
     ExprPtr expr = parse_expression();
     expect(TokenKind::RightParen);
@@ -1602,9 +1658,9 @@ ExprPtr Parser::parse_parenthesized() {
 
 /// array_lit ::= "[" [ elem { "," elem } [ "," ] ] "]"   elem ::= [ "..." ] expr
 ExprPtr Parser::parse_array_literal() {
-    Token open = advance();
-    DepthGuard guard(*this, open.pos);
-    auto array = std::make_unique<ArrayLit>(open.pos);
+    SourcePos open = consume();
+    DepthGuard guard(*this, open);
+    auto array = std::make_unique<ArrayLit>(open);
     NestScope scope(*this, false);
     while (!check(TokenKind::RightBracket)) {
         bool spread = accept(TokenKind::Ellipsis);
@@ -1618,9 +1674,9 @@ ExprPtr Parser::parse_array_literal() {
 
 /// dict_lit ::= "{" [ entry { "," entry } [ "," ] ] "}"   entry ::= expr ":" expr | "..." expr
 ExprPtr Parser::parse_dict_literal() {
-    Token open = advance();
-    DepthGuard guard(*this, open.pos);
-    auto dict = std::make_unique<DictLit>(open.pos);
+    SourcePos open = consume();
+    DepthGuard guard(*this, open);
+    auto dict = std::make_unique<DictLit>(open);
     NestScope scope(*this, false);
     while (!check(TokenKind::RightBrace)) {
         DictLit::Entry entry;
@@ -1641,39 +1697,39 @@ ExprPtr Parser::parse_dict_literal() {
 /// lambda ::= "async" "func" fn_rest | "func" [ "*" ] fn_rest
 ExprPtr Parser::parse_lambda() {
     bool is_async = accept(TokenKind::Async);
-    Token keyword = expect(TokenKind::Func);
-    DepthGuard guard(*this, keyword.pos);
-    auto fn = make_function(keyword.pos, "");
+    SourcePos keyword = expect(TokenKind::Func);
+    DepthGuard guard(*this, keyword);
+    auto fn = make_function(keyword, "");
     fn->is_async = is_async;
     fn->is_generator = !is_async && accept(TokenKind::Star);
     parse_function_rest(*fn, false);
-    return std::make_unique<Lambda>(keyword.pos, std::move(fn));
+    return std::make_unique<Lambda>(keyword, std::move(fn));
 }
 
 /// primary ::= "throw" expr   (* the operand is the whole rest of the expression *)
 ExprPtr Parser::parse_throw() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
-    return std::make_unique<ThrowExpr>(keyword.pos, parse_expression());
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
+    return std::make_unique<ThrowExpr>(keyword, parse_expression());
 }
 
 /// primary ::= "yield" [ expr ]
 ExprPtr Parser::parse_yield() {
-    Token keyword = advance();
-    if (!m_in_generator) fail(keyword.pos, "'yield' outside generator");
-    DepthGuard guard(*this, keyword.pos);
+    SourcePos keyword = consume();
+    if (!m_in_generator) fail(keyword, "'yield' outside generator");
+    DepthGuard guard(*this, keyword);
     ExprPtr value;
     if (can_start_expression(peek().kind)) value = parse_expression();
-    return std::make_unique<YieldExpr>(keyword.pos, std::move(value));
+    return std::make_unique<YieldExpr>(keyword, std::move(value));
 }
 
 /// primary ::= "spawn" "(" [ args ] ")"   (* the spawn(f, args…) built-in *)
 ExprPtr Parser::parse_spawn_call() {
-    Token keyword = advance();
-    DepthGuard guard(*this, keyword.pos);
+    SourcePos keyword = consume();
+    DepthGuard guard(*this, keyword);
     expect(TokenKind::LeftParen);
-    touch(keyword.pos);
-    auto call = std::make_unique<Call>(keyword.pos, std::make_unique<Identifier>(keyword.pos, "spawn"));
+    touch(keyword);
+    auto call = std::make_unique<Call>(keyword, std::make_unique<Identifier>(keyword, "spawn"));
     parse_arguments(call->args);
     return call;
 }
@@ -1712,3 +1768,5 @@ std::string format_syntax_error(SyntaxError const& e) {
 }
 
 }  // namespace ruff
+
+#undef RUFF_NOINLINE

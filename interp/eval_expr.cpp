@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "interp/interpreter.h"
+#include "runtime/tasks.h"
 
 namespace ruff::interp {
 using namespace ast;
@@ -408,6 +409,22 @@ Value Interpreter::eval_method_call(Thread& th, Frame& f, MethodCall const& c) {
     return eval_builtin_method(th, object, c, std::span<Value>(args.values + 1, n));
 }
 
+// Channel methods (STDLIB §3.2, ASYNC.md §5.2).
+static Value channel_method(Thread& th, Channel* ch, std::string_view name, std::span<Value> args) {
+    if (name == "send") {
+        check_arity(th, "send", 1, 1, args.size());
+        return Value::from_bool(channel_send(th, ch, args[0]));
+    }
+    check_arity(th, name, 0, 0, args.size());
+    if (name == "receive") return channel_receive(th, ch);
+    if (name == "try_receive") return channel_try_receive(th, ch);
+    if (name == "close") {
+        channel_close(th, ch);
+        return Value();
+    }
+    raise(th, Msg::NoMethod, "channel", name);
+}
+
 // Iterator methods on arrays, strings, generators and iterators (STDLIB §3.1), composing lazily.
 Value Interpreter::eval_builtin_method(Thread& th, Value& object, MethodCall const& c, std::span<Value> args) {
     auto as_iterator = [&]() -> Value {
@@ -420,6 +437,7 @@ Value Interpreter::eval_builtin_method(Thread& th, Value& object, MethodCall con
         }
     };
     std::string_view name = c.name;
+    if (object.is(TAG_CHANNEL)) return channel_method(th, object.as<Channel>(), name, args);
     if (name == "map" || name == "filter") {
         check_arity(th, name, 1, 1, args.size());
         return make_iterator(th, name == "map" ? IterKind::Map : IterKind::Filter, as_iterator(), args[0]);

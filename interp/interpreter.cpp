@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "compiler/resolver.h"
+#include "runtime/tasks.h"
 
 namespace ruff::interp {
 using namespace ast;
@@ -135,29 +136,19 @@ Value Interpreter::call_body(Thread& th, Function* fn, std::span<Value> args, Va
 }
 
 Value Interpreter::run_async(Thread& th, Function* fn, std::span<Value> args) {
-    // --sched=seq semantics (ASYNC.md §5.8): the body runs to completion at the call.
-    auto* promise = new Promise();
-    Value result = Value::adopt(TAG_PROMISE, promise);
+    // The body runs to completion at the call (runtime/tasks.h; ASYNC.md §5.8).
+    Value promise = make_promise();
+    auto* p = promise.as<Promise>();
     try {
-        promise->result = call_body(th, fn, args, nullptr);
-        promise->state = PromiseState::Fulfilled;
+        settle_promise(th, p, call_body(th, fn, args, nullptr), false);
     } catch (RuffException& e) {
-        promise->result = std::move(e.error);
-        promise->state = PromiseState::Rejected;
-        note_unhandled(result);
+        settle_promise(th, p, std::move(e.error), true);
+        note_unhandled(th, promise);
     }
-    return result;
+    return promise;
 }
 
-Value Interpreter::eval_await(Thread& th, Value v) {
-    if (!v.is(TAG_PROMISE)) return v;
-    auto* p = v.as<Promise>();
-    if (p->state == PromiseState::Rejected) {
-        p->observed = true;
-        reraise(p->result);
-    }
-    return p->result;
-}
+Value Interpreter::eval_await(Thread& th, Value v) { return await_value(th, v); }
 
 void Interpreter::run_spawn(Thread& th, Frame& f, SpawnStmt const& s) {
     // A snapshot by value of what the block reads: assignments inside stay inside (ASYNC.md §5.2).
@@ -166,7 +157,7 @@ void Interpreter::run_spawn(Thread& th, Frame& f, SpawnStmt const& s) {
     try {
         call_body(th, closure.as<Function>(), {}, nullptr);
     } catch (RuffException& e) {
-        note_unhandled(std::move(e.error));
+        note_unhandled(th, std::move(e.error));
     } catch (EarlyReturn&) {
     }
 }

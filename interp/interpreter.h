@@ -75,10 +75,6 @@ public:
     // Imports `name` relative to the importing file; raises ImportError / SyntaxError.
     Value import_module(Thread& th, std::string const& name, SourceFile const* from);
 
-    // Rejected promises and failed spawns that nobody observed, reported at exit.
-    void note_unhandled(Value error_or_promise) { m_unhandled.push_back(std::move(error_or_promise)); }
-    // Prints every unobserved error at exit; returns true if there was one.
-    bool report_unhandled(Thread& th);
     void report_error(Thread& th, Value const& error);
 
 private:
@@ -143,7 +139,6 @@ private:
     std::unordered_map<std::string, std::unique_ptr<LoadedModule>> m_modules;  // by path
     std::vector<std::unique_ptr<ast::Program>> m_programs;  // kept alive: closures point into them
     std::vector<std::string> m_loading_stack;  // module names being loaded (circular imports)
-    std::vector<Value> m_unhandled;  // spawn errors (ErrorObj) and rejected promises, in order
 };
 
 // Formats the uncaught-error block of OUTPUT.md §2.1.

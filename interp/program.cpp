@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "interp/interpreter.h"
+#include "runtime/tasks.h"
 
 namespace ruff::interp {
 using namespace ast;
@@ -156,22 +157,6 @@ void Interpreter::exec_import(Thread& th, Frame& f, ImportStmt const& s) {
 
 // ---------------------------------------------------------------------------------------------
 
-bool Interpreter::report_unhandled(Thread& th) {
-    bool any = false;
-    for (auto const& v : m_unhandled) {
-        if (v.is(TAG_PROMISE)) {
-            auto* p = v.as<Promise>();
-            if (p->observed) continue;
-            report_error(th, p->result);
-        } else {
-            report_error(th, v);
-        }
-        any = true;
-    }
-    m_unhandled.clear();
-    return any;
-}
-
 int Interpreter::run_main(Thread& th, SourceFile const* file) {
     SyntaxError syntax;
     auto program = compile(file, syntax);
@@ -195,7 +180,7 @@ int Interpreter::run_main(Thread& th, SourceFile const* file) {
         m_rt.flush_stdout();
         return exit.code;
     }
-    if (report_unhandled(th) && code == 0) code = 4;
+    if (report_unhandled(th, &format_uncaught) && code == 0) code = 4;
     m_rt.flush_stdout();
     return code;
 }

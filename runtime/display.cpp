@@ -143,6 +143,8 @@ void display(std::string& out, Value const& v) {
     case TAG_PROMISE: display_promise(out, v.as<Promise>()); return;
     case TAG_BYTES: absl::StrAppend(&out, "<bytes ", v.as<Bytes>()->data.size(), ">"); return;
     case TAG_CELL: display(out, v.as<Cell>()->value); return;
+    case TAG_CHANNEL: out += "<channel>"; return;
+    case TAG_TASKHANDLE: out += "<task>"; return;
     case TAG_UNBOUND: out += "<unbound>"; return;
     case TAG_EXC: out += "<exception>"; return;
     }

@@ -6,6 +6,7 @@
 #include "absl/hash/hash.h"
 #include "runtime/ops.h"
 #include "runtime/source.h"
+#include "runtime/tasks.h"
 
 namespace ruff {
 
@@ -27,6 +28,8 @@ void destroy_object(Obj* o) {
     case ObjKind::Promise: delete static_cast<Promise*>(o); return;
     case ObjKind::Cell: delete static_cast<Cell*>(o); return;
     case ObjKind::Bytes: delete static_cast<Bytes*>(o); return;
+    case ObjKind::Channel: delete static_cast<Channel*>(o); return;
+    case ObjKind::TaskHandle: delete static_cast<TaskHandle*>(o); return;
     }
 }
 
@@ -311,6 +314,8 @@ std::string_view type_name(Value const& v) {
     case TAG_PROMISE: return "promise";
     case TAG_CELL: return "cell";
     case TAG_BYTES: return "bytes";
+    case TAG_CHANNEL: return "channel";
+    case TAG_TASKHANDLE: return "taskhandle";
     case TAG_UNBOUND: return "unbound";
     case TAG_EXC: return "exception";
     }

@@ -61,6 +61,14 @@ public:
     void write_stderr(std::string_view s);
     void flush_stdout();
 
+    // The shared_* store (ASYNC.md §1.2 "Shared values"): one map for all tasks.
+    std::mutex shared_mutex;
+    absl::flat_hash_map<std::string, Value> shared_values;
+
+    // Errors that escaped tasks or spawns and rejected promises, in order (runtime/tasks.h).
+    std::mutex unhandled_mutex;
+    std::vector<Value> unhandled;
+
     // Loaded source files live as long as the runtime (errors point into them).
     SourceFile const* add_source(std::string path, std::string text);
 

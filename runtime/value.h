@@ -48,12 +48,14 @@ enum Tag : uint64_t {
     TAG_PROMISE,
     TAG_CELL,       // A captured variable; only ever stored in frame slots, never seen by programs.
     TAG_BYTES,
+    TAG_CHANNEL,
+    TAG_TASKHANDLE,
     TAG_EXC = 0xFF  // Only in helper returns: an exception is pending.
 };
 
 enum class ObjKind : uint8_t {
     String, Array, Dict, Struct, Tagged, Function, Builtin, StructDef, EnumDef, Error,
-    Generator, Iterator, Module, Promise, Cell, Bytes
+    Generator, Iterator, Module, Promise, Cell, Bytes, Channel, TaskHandle
 };
 
 struct Obj {

@@ -19,6 +19,7 @@ void register_stdlib(Runtime& rt) {
     register_testing(rt);
     register_system(rt);
     register_files(rt);
+    register_async(rt);
 }
 
 // ---------------------------------------------------------------------------------------------

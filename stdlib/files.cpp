@@ -103,60 +103,51 @@ int open_temp(std::string const& target, std::string& temp) {
 }
 
 // Writes `content` to an existing non-regular file (or in place when no temporary can be made).
-void write_direct(Thread& th, std::string_view shown, std::string const& target, std::string_view content, bool truncate) {
+// Returns "" on success, else the OS reason.
+std::string write_direct(std::string const& target, std::string_view content, bool truncate) {
     int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC | (truncate ? O_TRUNC : 0));
-    if (fd < 0) os_error(th, "write file", shown, errno);
+    if (fd < 0) return std::strerror(errno);
     bool ok = write_all(fd, content);
     int err = errno;
     if (::close(fd) != 0 && ok) ok = false, err = errno;
-    if (!ok) os_error(th, "write file", shown, err);
+    return ok ? std::string() : std::string(std::strerror(err));
 }
 
-void write_atomic(Thread& th, std::string_view shown, std::string const& target, std::string_view content) {
+std::string write_atomic(std::string const& target, std::string_view content) {
     struct stat st;
     bool exists = ::stat(target.c_str(), &st) == 0;
-    if (exists && !S_ISREG(st.st_mode)) return write_direct(th, shown, target, content, !S_ISFIFO(st.st_mode));
+    if (exists && !S_ISREG(st.st_mode)) return write_direct(target, content, !S_ISFIFO(st.st_mode));
     std::string temp;
     int fd = open_temp(target, temp);
     if (fd < 0 && exists && (errno == EACCES || errno == EPERM))
-        return write_direct(th, shown, target, content, true);  // A writable file in a read-only directory.
-    if (fd < 0) os_error(th, "write file", shown, errno);
+        return write_direct(target, content, true);  // A writable file in a read-only directory.
+    if (fd < 0) return std::strerror(errno);
     bool ok = write_all(fd, content) && (!exists || fchmod(fd, st.st_mode & 07777) == 0);
     int err = errno;
     if (::close(fd) != 0 && ok) ok = false, err = errno;
     if (ok && ::rename(temp.c_str(), target.c_str()) != 0) ok = false, err = errno;
     if (!ok) {
         ::unlink(temp.c_str());
-        os_error(th, "write file", shown, err);
+        return std::strerror(err);
     }
+    return {};
 }
 
 // ---------------------------------------------------------------------------------------------
 
 Value file_read(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "read_file"));
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) os_error(th, "read file", path, errno);
     std::string text;
-    bool ok = read_all(fd, text);
-    int err = errno;
-    ::close(fd);
-    if (!ok) os_error(th, "read file", path, err);
-    if (!utf8_valid(text)) io_error(th, "read file", path, "stream did not contain valid UTF-8");
+    std::string reason = read_text_file(path, text);
+    if (!reason.empty()) io_error(th, "read file", path, reason);
     return make_string(std::move(text));
 }
 
 Value file_write(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "write_file"));
     std::string_view content = arg_string(th, args, 1, "write_file");
-    int fd = -1;
-    std::string target = resolve_target(path, fd);
-    if (fd >= 0) {
-        th.rt.flush_stdout();
-        if (!write_all(fd, content)) os_error(th, "write file", path, errno);
-        return Value::from_bool(true);
-    }
-    write_atomic(th, path, target, content);
+    std::string reason = write_text_file(th, path, content);
+    if (!reason.empty()) io_error(th, "write file", path, reason);
     return Value::from_bool(true);
 }
 
@@ -215,6 +206,27 @@ constexpr BuiltinEntry k_files_builtins[] = {
 };
 
 }  // namespace
+
+std::string read_text_file(std::string const& path, std::string& out) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::strerror(errno);
+    bool ok = read_all(fd, out);
+    int err = errno;
+    ::close(fd);
+    if (!ok) return std::strerror(err);
+    if (!utf8_valid(out)) return "stream did not contain valid UTF-8";
+    return {};
+}
+
+std::string write_text_file(Thread& th, std::string const& path, std::string_view content) {
+    int fd = -1;
+    std::string target = resolve_target(path, fd);
+    if (fd >= 0) {
+        th.rt.flush_stdout();
+        return write_all(fd, content) ? std::string() : std::string(std::strerror(errno));
+    }
+    return write_atomic(target, content);
+}
 
 void register_files(Runtime& rt) { register_table(rt, k_files_builtins); }
 

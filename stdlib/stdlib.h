@@ -36,6 +36,14 @@ void register_dict(Runtime& rt);
 void register_testing(Runtime& rt);
 void register_system(Runtime& rt);
 void register_files(Runtime& rt);
+void register_async(Runtime& rt);
+
+// File helpers shared by files.cpp and async.cpp. Each returns "" on success, else the reason
+// (the OS text, or "stream did not contain valid UTF-8"); the caller words the error.
+// Reads the whole file as UTF-8 text into `out`.
+std::string read_text_file(std::string const& path, std::string& out);
+// write_file's semantics: atomic replace through a temporary (DECISIONS "Files and build").
+std::string write_text_file(Thread& th, std::string const& path, std::string_view content);
 
 // absl::StrCat that also accepts std::string_view (Debian's Abseil has its own string_view).
 template <class... Args>

@@ -125,6 +125,7 @@ TEST(LexerTest, CarriageReturnLineFeedIsOneLineEnd) {
     EXPECT_EQ(lex("a\r\nb\r\n\r\nc"), "a NL b NL c EOF");
     EXPECT_EQ(position(tokens[2]), "2:1");
     EXPECT_EQ(position(tokens[4]), "4:1");
+    EXPECT_EQ(position(tokens[1]), "1:2") << "a line end is where its CR is";
 }
 
 TEST(LexerTest, ByteOrderMarkIsSkipped) {

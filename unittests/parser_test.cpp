@@ -718,6 +718,7 @@ TEST(ParserTest, ExpectedOtherThings) {
     EXPECT_EQ(error("let x: 5 := 1"), "1:8: expected type, found integer literal");
     EXPECT_EQ(error("let x 5"), "1:7: expected ':=', found integer literal");
     EXPECT_EQ(error("func f\n() {}"), "1:7: expected '(', found newline");
+    EXPECT_EQ(error("func f\r\n() {}"), "1:7: expected '(', found newline");
     EXPECT_EQ(error("try { } catch e { }"), "1:9: expected 'except', found identifier 'catch'");
     EXPECT_EQ(error("struct P { x y }"), "1:14: expected '}', found identifier 'y'");
     EXPECT_EQ(error("if x { "), "1:7: expected '}', found end of file");
