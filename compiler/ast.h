@@ -274,6 +274,8 @@ struct FunctionNode {
     };
     std::vector<CaptureSource> captures;
     bool simple_params = false;  // no method, no defaults, no cells: args go to slots 0..n-1
+    bool is_spawn = false;       // a spawn body: sees a snapshot of the globals it names
+    std::vector<std::pair<uint32_t, uint32_t>> global_snapshots;  // (local slot, global slot)
     SourceFile const* file = nullptr;
     // Counters for tiering (JIT_DESIGN.md §2.3).
     mutable std::atomic<uint32_t> calls{0};

@@ -193,7 +193,13 @@ private:
         uint32_t index;
         if (capture(f, name, index)) return VarRef{VarKind::Capture, index};
         auto g = m_global_index.find(name);
-        if (g != m_global_index.end()) return VarRef{VarKind::Global, g->second, m_program.global_is_const[g->second]};
+        if (g != m_global_index.end()) {
+            if (!f.fn->is_spawn) return VarRef{VarKind::Global, g->second, m_program.global_is_const[g->second]};
+            // A spawn body works on a snapshot by value: assignments inside stay inside.
+            uint32_t slot = declare_block(name, true);
+            f.fn->global_snapshots.emplace_back(slot, g->second);
+            return local_ref(f, slot, ref);
+        }
         if (m_is_builtin(name)) return VarRef{VarKind::Builtin, 0};
         return VarRef{VarKind::Undefined, 0};
     }
@@ -380,6 +386,7 @@ private:
             return;
         }
         case NodeKind::SpawnStmt:
+            as<SpawnStmt>(s).fn->is_spawn = true;
             resolve_function(*as<SpawnStmt>(s).fn);
             as<SpawnStmt>(s).fn->info.name = as<SpawnStmt>(s).fn->info.display_name = "<spawn>";
             as<SpawnStmt>(s).fn->info.is_lambda = false;

@@ -121,6 +121,7 @@ Value Interpreter::call_body(Thread& th, Function* fn, std::span<Value> args, Va
             *out = s.is(TAG_CELL) ? s.as<Cell>()->value : s;
         }
     } write_back{frame, self_out};
+    for (auto [slot, global] : node.global_snapshots) slots[slot] = fn->module->globals[global];
     if (node.simple_params && args.size() == node.params.size()) {
         // Plain parameters occupy the first slots in order.
         for (size_t i = 0; i < args.size(); ++i) slots[i] = std::move(args[i]);
@@ -154,6 +155,7 @@ void Interpreter::run_spawn(Thread& th, Frame& f, SpawnStmt const& s) {
     // A snapshot by value of what the block reads: assignments inside stay inside (ASYNC.md §5.2).
     Value closure = make_closure(th, f, *s.fn);
     for (auto& cell : closure.as<Function>()->captures) cell = make_cell(cell.as<Cell>()->value);
+    th.set_pos(s.pos);
     try {
         call_body(th, closure.as<Function>(), {}, nullptr);
     } catch (RuffException& e) {
