@@ -159,6 +159,38 @@ static inline bool int_compare(BinOp op, int64_t x, int64_t y, bool& out) {
     }
 }
 
+// Int (op) Int without raising: false when the generic path must decide (overflow, a zero or
+// negative divisor), which then raises or computes the exact result.
+static inline bool int_binop(BinOp op, int64_t x, int64_t y, Value& out) {
+    int64_t r;
+    bool cmp;
+    switch (op) {
+    case BinOp::Add:
+        if (__builtin_add_overflow(x, y, &r)) return false;
+        break;
+    case BinOp::Sub:
+        if (__builtin_sub_overflow(x, y, &r)) return false;
+        break;
+    case BinOp::Mul:
+        if (__builtin_mul_overflow(x, y, &r)) return false;
+        break;
+    case BinOp::Mod:
+        if (y <= 0) return false;
+        r = x % y;
+        break;
+    case BinOp::Div:
+        if (y <= 0) return false;
+        r = x / y;
+        break;
+    default:
+        if (!int_compare(op, x, y, cmp)) return false;
+        out = Value::from_bool(cmp);
+        return true;
+    }
+    out = Value::from_int(r);
+    return true;
+}
+
 static bool is_pure_arith(Expr const& e) {
     switch (e.kind) {
     case NodeKind::Literal: return true;
@@ -219,30 +251,11 @@ static bool try_eval_int(Frame& f, Expr const& e, int64_t& out) {
 
 Value Interpreter::eval_binary(Thread& th, Frame& f, Binary const& b) {
     if (has_pure_operands(b)) {
-        int64_t x, y, r;
+        int64_t x, y;
+        Value result;
         if (try_eval_int(f, *b.lhs, x) && try_eval_int(f, *b.rhs, y)) {
             b.feedback.record(FB_INT_INT);
-            bool cmp;
-            switch (b.op) {
-            case BinOp::Add:
-                if (!__builtin_add_overflow(x, y, &r)) return Value::from_int(r);
-                break;
-            case BinOp::Sub:
-                if (!__builtin_sub_overflow(x, y, &r)) return Value::from_int(r);
-                break;
-            case BinOp::Mul:
-                if (!__builtin_mul_overflow(x, y, &r)) return Value::from_int(r);
-                break;
-            case BinOp::Mod:
-                if (y > 0) return Value::from_int(x % y);
-                break;
-            case BinOp::Div:
-                if (y > 0) return Value::from_int(x / y);
-                break;
-            default:
-                if (int_compare(b.op, x, y, cmp)) return Value::from_bool(cmp);
-                break;
-            }
+            if (int_binop(b.op, x, y, result)) return result;
         }
     }
     Value lhs_storage, rhs_storage;
@@ -260,28 +273,8 @@ Value Interpreter::eval_binary(Thread& th, Frame& f, Binary const& b) {
     Value const& rhs = *rp;
     if (lhs.is_int() && rhs.is_int()) {
         b.feedback.record(FB_INT_INT);
-        int64_t x = lhs.as_int(), y = rhs.as_int(), r;
-        bool cmp;
-        switch (b.op) {
-        case BinOp::Add:
-            if (!__builtin_add_overflow(x, y, &r)) return Value::from_int(r);
-            break;
-        case BinOp::Sub:
-            if (!__builtin_sub_overflow(x, y, &r)) return Value::from_int(r);
-            break;
-        case BinOp::Mul:
-            if (!__builtin_mul_overflow(x, y, &r)) return Value::from_int(r);
-            break;
-        case BinOp::Mod:
-            if (y > 0) return Value::from_int(x % y);
-            break;
-        case BinOp::Div:
-            if (y > 0) return Value::from_int(x / y);
-            break;
-        default:
-            if (int_compare(b.op, x, y, cmp)) return Value::from_bool(cmp);
-            break;
-        }
+        Value result;
+        if (int_binop(b.op, lhs.as_int(), rhs.as_int(), result)) return result;
     } else if (lhs.is(TAG_STR) && rhs.is(TAG_STR)) {
         b.feedback.record(FB_STR_STR);
         if (b.op == BinOp::Add && lp == &lhs_storage) return binop_add_move(th, lhs_storage, rhs);

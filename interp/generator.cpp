@@ -175,18 +175,9 @@ Value Interpreter::make_generator(Thread& th, Function* fn, std::span<Value> arg
 // Runs a generator's body on its own stack (called from InterpGenerator::run).
 void Interpreter::call_generator_body(Thread& th, Function* fn, std::span<Value> args, InterpGenerator* gen) {
     auto const& node = *static_cast<FunctionNode const*>(fn->info->code);
-    th.check_stack();
-    ++th.depth;
-    th.frames.push_back(FrameRecord{fn->info->name, node.file, node.pos.line, node.pos.col});
+    FrameGuard guard(th, fn->info->name, node.file, node.pos);
     std::vector<Value> slots(node.frame_size ? node.frame_size : 1, Value::unbound());
     Frame frame{slots.data(), fn, fn->module, &node, {}, false, gen};
-    struct Pop {
-        Thread& th;
-        ~Pop() {
-            th.frames.pop_back();
-            --th.depth;
-        }
-    } pop{th};
     bind_params(th, frame, fn, args);
     exec_block(th, frame, *node.body);  // `return` simply ends the generator.
 }

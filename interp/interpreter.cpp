@@ -16,19 +16,13 @@ Value call_hook(Thread& th, Function* fn, std::span<Value> args) {
     return static_cast<Interpreter*>(th.rt.host)->call(th, fn, args);
 }
 
-// Pops the callee's frame record and depth on every exit path.
-struct CallGuard {
-    Thread& th;
-    CallGuard(Thread& t, std::string_view name, SourceFile const* file, SourcePos pos) : th(t) {
-        th.check_stack();
-        ++th.depth;
-        th.frames.push_back(FrameRecord{name, file, pos.line, pos.col});
-    }
-    ~CallGuard() {
-        th.frames.pop_back();
-        --th.depth;
-    }
-};
+// Tiering counters (JIT_DESIGN.md §2.3): a relaxed load and store, no read-modify-write, so
+// tasks on other cores never contend; a lost increment is harmless. They saturate, so a hot
+// function stops writing its cache line once it is past every threshold.
+inline void bump_counter(std::atomic<uint32_t>& counter) {
+    uint32_t c = counter.load(std::memory_order_relaxed);
+    if (c < (1u << 20)) counter.store(c + 1, std::memory_order_relaxed);
+}
 
 // Slots on the C stack, destroyed on every exit path.
 struct SlotGuard {
@@ -104,7 +98,8 @@ Value Interpreter::call(Thread& th, Function* fn, std::span<Value> args, Value* 
 
 Value Interpreter::call_body(Thread& th, Function* fn, std::span<Value> args, Value* self_out) {
     auto const& node = *static_cast<FunctionNode const*>(fn->info->code);
-    CallGuard guard(th, fn->info->name, node.file, node.pos);
+    bump_counter(node.calls);
+    FrameGuard guard(th, fn->info->name, node.file, node.pos);
     uint32_t n = node.frame_size;
     Value* slots = static_cast<Value*>(alloca(sizeof(Value) * (n ? n : 1)));
     for (uint32_t i = 0; i < n; ++i) new (&slots[i]) Value(Value::unbound());
@@ -268,6 +263,7 @@ Flow Interpreter::exec(Thread& th, Frame& f, Stmt const& s) {
     case NodeKind::WhileStmt: {
         auto const& w = as<WhileStmt>(s);
         while (!w.cond || eval_condition(th, f, *w.cond)) {
+            bump_counter(w.backedges);
             Flow flow = exec_block(th, f, *w.body);
             if (flow == Flow::Break) break;
             if (flow == Flow::Return) return flow;
@@ -491,6 +487,7 @@ Flow Interpreter::exec_for(Thread& th, Frame& f, ForStmt const& s) {
     Value iterable = eval(th, f, *s.iterable);
     th.set_pos(s.iterable->pos);
     auto run_body = [&](Value item) {
+        bump_counter(s.backedges);
         if (s.pattern->kind == PatternKind::Bind) define_var(f, s.pattern->ref, std::move(item));
         else bind_pattern(th, f, *s.pattern, std::move(item), true);
         return exec_block(th, f, *s.body);

@@ -38,6 +38,22 @@ struct Frame {
     InterpGenerator* generator = nullptr;
 };
 
+// Pushes a Ruff frame record (for tracebacks) and counts depth; pops on every exit path.
+struct FrameGuard {
+    Thread& th;
+    FrameGuard(Thread& t, std::string_view name, SourceFile const* file, SourcePos pos) : th(t) {
+        th.check_stack();
+        ++th.depth;
+        th.frames.push_back(FrameRecord{name, file, pos.line, pos.col});
+    }
+    ~FrameGuard() {
+        th.frames.pop_back();
+        --th.depth;
+    }
+    FrameGuard(FrameGuard const&) = delete;
+    FrameGuard& operator=(FrameGuard const&) = delete;
+};
+
 // `?` on Err/None inside a function: unwinds to the function boundary, which returns `value`.
 struct EarlyReturn {
     Value value;

@@ -58,16 +58,7 @@ Value Interpreter::new_module(Program const& program, std::string name, std::str
 // Runs a file's top-level code as a frame named `frame_name`.
 Value Interpreter::run_module_body(Thread& th, LoadedModule& m, std::string_view frame_name) {
     auto const& main = *m.program->main;
-    th.check_stack();
-    ++th.depth;
-    th.frames.push_back(FrameRecord{frame_name, m.program->file, 1, 1});
-    struct Pop {
-        Thread& th;
-        ~Pop() {
-            th.frames.pop_back();
-            --th.depth;
-        }
-    } pop{th};
+    FrameGuard guard(th, frame_name, m.program->file, SourcePos{1, 1});
     uint32_t n = main.frame_size;
     Value* slots = static_cast<Value*>(alloca(sizeof(Value) * (n ? n : 1)));
     for (uint32_t i = 0; i < n; ++i) new (&slots[i]) Value(Value::unbound());
