@@ -6,4 +6,4 @@ apt-get update
 apt-get install -y --no-install-recommends \
   g++ cmake ninja-build pkg-config python3 \
   llvm-19-dev llvm-19-tools libzstd-dev \
-  libtbb-dev libabsl-dev libgtest-dev libutf8proc-dev
+  libtbb-dev libabsl-dev libgtest-dev libutf8proc-dev libre2-dev
