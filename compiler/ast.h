@@ -391,6 +391,9 @@ struct Program {
     std::unique_ptr<FunctionNode> main;
     std::vector<std::string> globals;  // global slot -> name (resolver)
     std::vector<bool> global_is_const;
+    // Bound once, by a func/struct/enum/const declaration, and never assigned or updated in
+    // place anywhere in the file: once tasks run, such a global is read without locks or counts.
+    std::vector<bool> global_frozen;
 };
 
 }  // namespace ruff::ast

@@ -44,6 +44,9 @@ public:
         resolve_block_stmts(*m_program.main->body);
         finish_function(main);
         m_program.main->info.name = "<main>";
+        m_program.global_frozen.resize(m_program.globals.size());
+        for (size_t i = 0; i < m_program.globals.size(); ++i)
+            m_program.global_frozen[i] = m_global_declared[i] && m_global_writes[i] == 1;
         m_program.main->info.display_name = "<main>";
     }
 
@@ -55,6 +58,8 @@ private:
         uint32_t slot = static_cast<uint32_t>(m_program.globals.size());
         m_program.globals.push_back(name);
         m_program.global_is_const.push_back(false);
+        m_global_writes.push_back(0);
+        m_global_declared.push_back(false);
         m_global_index[name] = slot;
         return slot;
     }
@@ -205,10 +210,18 @@ private:
     }
 
     // `name := v`: the nearest visible binding, else a new function-scoped local.
+    VarRef note_write(VarRef r, bool declaration = false) {
+        if (r.kind == VarKind::Global) {
+            ++m_global_writes[r.index];
+            if (declaration) m_global_declared[r.index] = true;
+        }
+        return r;
+    }
+
     VarRef assign_target(std::string const& name, VarRef* ref) {
         VarRef r = lookup(name, ref);
-        if (r.kind != VarKind::Builtin && r.kind != VarKind::Undefined) return r;
-        if (m_current->is_main) return VarRef{VarKind::Global, global_slot(name)};
+        if (r.kind != VarKind::Builtin && r.kind != VarKind::Undefined) return note_write(r);
+        if (m_current->is_main) return note_write(VarRef{VarKind::Global, global_slot(name)});
         uint32_t slot = declare_block(name, true);
         return local_ref(*m_current, slot, ref);
     }
@@ -221,7 +234,7 @@ private:
             if (!define) {
                 p.ref = assign_target(p.name, &p.ref);
             } else if (m_current->is_main && m_current->blocks.size() == 1) {
-                p.ref = VarRef{VarKind::Global, global_slot(p.name)};
+                p.ref = note_write(VarRef{VarKind::Global, global_slot(p.name)}, is_const);
             } else {
                 uint32_t slot = declare_block(p.name);
                 m_current->slot_is_const[slot] = is_const;
@@ -338,11 +351,11 @@ private:
             i.refs.reserve(i.names.empty() ? 1 : i.names.size());
             if (i.names.empty()) {
                 i.refs.push_back({});
-                i.refs.back() = declare_function_name(i.module, &i.refs.back());
+                i.refs.back() = declare_function_name(i.module, &i.refs.back(), false);
             }
             for (auto const& n : i.names) {
                 i.refs.push_back({});
-                i.refs.back() = declare_function_name(n, &i.refs.back());
+                i.refs.back() = declare_function_name(n, &i.refs.back(), false);
             }
             return;
         }
@@ -442,8 +455,9 @@ private:
     }
 
     // Function, struct, enum and import names: a global at top level, else a local.
-    VarRef declare_function_name(std::string const& name, VarRef* ref) {
-        if (m_current->is_main && m_current->blocks.size() == 1) return VarRef{VarKind::Global, global_slot(name)};
+    VarRef declare_function_name(std::string const& name, VarRef* ref, bool declaration = true) {
+        if (m_current->is_main && m_current->blocks.size() == 1)
+            return note_write(VarRef{VarKind::Global, global_slot(name)}, declaration);
         int existing = find_local(*m_current, name);
         uint32_t slot = existing >= 0 ? static_cast<uint32_t>(existing) : declare_block(name);
         return local_ref(*m_current, slot, ref);
@@ -488,7 +502,7 @@ private:
         switch (e.kind) {
         case NodeKind::Identifier: {
             auto& id = as<Identifier>(e);
-            id.ref = lookup(id.name, &id.ref);
+            id.ref = note_write(lookup(id.name, &id.ref));  // An in-place update writes the root.
             return;
         }
         case NodeKind::Index:
@@ -526,8 +540,9 @@ private:
         size_t total = 0;
         for (auto& arg : call.args) {
             total += count_name(*arg, target.name);
+            // The interpreter takes a moved argument after evaluating the others, so a call among
+            // them still sees the variable.
             if (arg->kind == NodeKind::Identifier && as<Identifier>(*arg).name == target.name) candidate = &as<Identifier>(*arg);
-            else if (k == VarKind::Global && has_call(*arg)) return;
         }
         if (total != 1 || !candidate) return;
         if (candidate->ref.kind != k || candidate->ref.index != target.ref.index) return;
@@ -597,6 +612,8 @@ private:
     Program& m_program;
     std::function<bool(std::string const&)> const& m_is_builtin;
     std::unordered_map<std::string, uint32_t> m_global_index;
+    std::vector<uint32_t> m_global_writes;  // assignments and in-place updates of each global
+    std::vector<bool> m_global_declared;    // bound by a func/struct/enum/const declaration
     FunctionScope* m_current = nullptr;
 };
 

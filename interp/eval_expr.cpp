@@ -131,7 +131,14 @@ Value Interpreter::eval_identifier(Thread& th, Frame& f, Identifier const& id) {
         if (!slot.is_unbound()) return id.is_move ? slot.take() : slot;
     } else if (id.ref.kind == VarKind::Global) {
         Value& slot = f.module->globals[id.ref.index];
-        if (!slot.is_unbound()) return id.is_move ? slot.take() : slot;
+        if (th.rt.tasks_started.load(std::memory_order_relaxed)) {
+            if (id.ref.index < f.module->frozen_ready.size() && f.module->frozen_ready[id.ref.index]) return slot;
+            // Another task may store into the slot: copy (or take) it under its lock.
+            MaybeLock guard(f.module->lock_for(id.ref.index), true);
+            if (!slot.is_unbound()) return id.is_move ? slot.take() : slot;
+        } else if (!slot.is_unbound()) {
+            return id.is_move ? slot.take() : slot;
+        }
     }
     return read_var(th, f, id.ref, id.name, id.pos);
 }
@@ -336,7 +343,17 @@ Value Interpreter::eval_call(Thread& th, Frame& f, Call const& c) {
     Value callee = eval(th, f, *c.callee);
     size_t n = c.args.size();
     ArgBuffer args{static_cast<Value*>(alloca(sizeof(Value) * (n ? n : 1)))};
-    for (; args.count < n; ++args.count) new (&args.values[args.count]) Value(eval(th, f, *c.args[args.count]));
+    bool moves = false;
+    for (; args.count < n; ++args.count) {
+        auto const& arg = *c.args[args.count];
+        bool move = arg.kind == NodeKind::Identifier && as<Identifier>(arg).is_move;
+        moves |= move;
+        new (&args.values[args.count]) Value(move ? Value() : eval(th, f, arg));
+    }
+    // A moved argument (`a := push(a, x)`) is taken last, so the other arguments still see it.
+    for (size_t i = 0; moves && i < n; ++i)
+        if (c.args[i]->kind == NodeKind::Identifier && as<Identifier>(*c.args[i]).is_move)
+            args.values[i] = eval_identifier(th, f, as<Identifier>(*c.args[i]));
     th.set_pos(c.pos);
     std::span<Value> span(args.values, n);
     if (callee.is(TAG_FUNCTION)) return call(th, callee.as<Function>(), span);

@@ -16,6 +16,10 @@ Value call_hook(Thread& th, Function* fn, std::span<Value> args) {
     return static_cast<Interpreter*>(th.rt.host)->call(th, fn, args);
 }
 
+Value body_hook(Thread& th, Function* fn, std::span<Value> args) {
+    return static_cast<Interpreter*>(th.rt.host)->call_function_body(th, fn, args);
+}
+
 // Tiering counters (JIT_DESIGN.md §2.3): a relaxed load and store, no read-modify-write, so
 // tasks on other cores never contend; a lost increment is harmless. They saturate, so a hot
 // function stops writing its cache line once it is past every threshold.
@@ -37,6 +41,7 @@ struct SlotGuard {
 
 Interpreter::Interpreter(Runtime& rt) : m_rt(rt) {
     rt.call_function = &call_hook;
+    rt.run_body = &body_hook;
     rt.host = this;
 }
 
@@ -131,18 +136,7 @@ Value Interpreter::call_body(Thread& th, Function* fn, std::span<Value> args, Va
     return std::move(frame.ret);
 }
 
-Value Interpreter::run_async(Thread& th, Function* fn, std::span<Value> args) {
-    // The body runs to completion at the call (runtime/tasks.h; ASYNC.md §5.8).
-    Value promise = make_promise();
-    auto* p = promise.as<Promise>();
-    try {
-        settle_promise(th, p, call_body(th, fn, args, nullptr), false);
-    } catch (RuffException& e) {
-        settle_promise(th, p, std::move(e.error), true);
-        note_unhandled(th, promise);
-    }
-    return promise;
-}
+Value Interpreter::run_async(Thread& th, Function* fn, std::span<Value> args) { return start_async_call(th, fn, args); }
 
 Value Interpreter::eval_await(Thread& th, Value v) { return await_value(th, v); }
 
@@ -151,6 +145,10 @@ void Interpreter::run_spawn(Thread& th, Frame& f, SpawnStmt const& s) {
     Value closure = make_closure(th, f, *s.fn);
     for (auto& cell : closure.as<Function>()->captures) cell = make_cell(cell.as<Cell>()->value);
     th.set_pos(s.pos);
+    if (th.rt.scheduler) {
+        start_task(th, std::move(closure), {});  // An error is reported at exit: nobody can await it.
+        return;
+    }
     try {
         call_body(th, closure.as<Function>(), {}, nullptr);
     } catch (RuffException& e) {
@@ -171,14 +169,16 @@ Value Interpreter::read_var(Thread& th, Frame& f, VarRef const& ref, std::string
     Value const* v = nullptr;
     switch (ref.kind) {
     case VarKind::Local: v = &f.slots[ref.index]; break;
-    case VarKind::LocalCell: v = &f.slots[ref.index].as<Cell>()->value; break;
-    case VarKind::Capture: v = &f.closure->captures[ref.index].as<Cell>()->value; break;
-    case VarKind::Global:
-        v = &f.module->globals[ref.index];
-        if (v->is_unbound()) {
+    case VarKind::LocalCell:
+    case VarKind::Capture:
+    case VarKind::Global: {
+        Value copy = read_shared(th, f, ref);
+        if (!copy.is_unbound()) return copy;
+        if (ref.kind == VarKind::Global) {
             if (Value const* b = m_rt.builtin(name)) return *b;
         }
         break;
+    }
     case VarKind::Builtin: v = m_rt.builtin(name); break;
     case VarKind::SelfField: {
         Value& self = self_value(f);
@@ -195,12 +195,45 @@ Value Interpreter::read_var(Thread& th, Frame& f, VarRef const& ref, std::string
     return *v;
 }
 
-void Interpreter::define_var(Frame& f, VarRef const& ref, Value v) {
+// The lock and storage of a variable that other tasks may reach (a global or a captured cell).
+std::pair<SpinLock*, Value*> Interpreter::shared_slot(Frame& f, VarRef const& ref) {
+    switch (ref.kind) {
+    case VarKind::LocalCell: {
+        auto* cell = f.slots[ref.index].as<Cell>();
+        return {&cell->lock, &cell->value};
+    }
+    case VarKind::Capture: {
+        auto* cell = f.closure->captures[ref.index].as<Cell>();
+        return {&cell->lock, &cell->value};
+    }
+    case VarKind::Global: return {&f.module->lock_for(ref.index), &f.module->globals[ref.index]};
+    default: return {nullptr, nullptr};
+    }
+}
+
+// Copies a global or cell out under its lock once tasks run (no torn 16-byte reads).
+Value Interpreter::read_shared(Thread& th, Frame& f, VarRef const& ref) {
+    auto [lock, slot] = shared_slot(f, ref);
+    MaybeLock guard(*lock, th.rt.tasks_started.load(std::memory_order_relaxed));
+    return *slot;
+}
+
+// Stores into a global or cell: the value is shared first once tasks run, and the old value is
+// released after the lock.
+void Interpreter::write_shared(Thread& th, Frame& f, VarRef const& ref, Value v) {
+    auto [lock, slot] = shared_slot(f, ref);
+    bool tasks = th.rt.tasks_started.load(std::memory_order_relaxed);
+    if (tasks) share(v);
+    MaybeLock guard(*lock, tasks);
+    std::swap(*slot, v);
+}
+
+void Interpreter::define_var(Thread& th, Frame& f, VarRef const& ref, Value v) {
     switch (ref.kind) {
     case VarKind::Local: f.slots[ref.index] = std::move(v); return;
     case VarKind::LocalCell: f.slots[ref.index] = make_cell(std::move(v)); return;
-    case VarKind::Capture: f.closure->captures[ref.index].as<Cell>()->value = std::move(v); return;
-    case VarKind::Global: f.module->globals[ref.index] = std::move(v); return;
+    case VarKind::Capture:
+    case VarKind::Global: write_shared(th, f, ref, std::move(v)); return;
     case VarKind::SelfField: make_unique_struct(self_value(f))->fields[ref.index] = std::move(v); return;
     case VarKind::Builtin:
     case VarKind::Unresolved:
@@ -212,13 +245,11 @@ void Interpreter::store_var(Thread& th, Frame& f, VarRef const& ref, std::string
     if (ref.is_const) raise(th, Msg::ConstAssign, name);
     switch (ref.kind) {
     case VarKind::Local: f.slots[ref.index] = std::move(v); return;
-    case VarKind::LocalCell: {
-        Value& slot = f.slots[ref.index];
-        if (!slot.is(TAG_CELL)) slot = make_cell();
-        slot.as<Cell>()->value = std::move(v);
+    case VarKind::LocalCell:
+        if (!f.slots[ref.index].is(TAG_CELL)) f.slots[ref.index] = make_cell();
+        write_shared(th, f, ref, std::move(v));
         return;
-    }
-    default: define_var(f, ref, std::move(v)); return;
+    default: define_var(th, f, ref, std::move(v)); return;
     }
 }
 
@@ -302,7 +333,7 @@ void Interpreter::exec_declaration(Thread& th, Frame& f, Stmt const& s) {
     switch (s.kind) {
     case NodeKind::FuncDeclStmt: {
         auto const& d = as<FuncDeclStmt>(s);
-        define_var(f, d.ref, make_closure(th, f, *d.fn));
+        define_var(th, f, d.ref, make_closure(th, f, *d.fn));
         return;
     }
     case NodeKind::StructDeclStmt: exec_struct(th, f, as<StructDeclStmt>(s)); return;
@@ -311,7 +342,7 @@ void Interpreter::exec_declaration(Thread& th, Frame& f, Stmt const& s) {
         auto* e = new EnumDef();
         e->name = d.name;
         e->variants = d.variants;
-        define_var(f, d.ref, Value::adopt(TAG_ENUMDEF, e));
+        define_var(th, f, d.ref, Value::adopt(TAG_ENUMDEF, e));
         return;
     }
     case NodeKind::ImportStmt: exec_import(th, f, as<ImportStmt>(s)); return;
@@ -401,6 +432,11 @@ void Interpreter::store_place(Thread& th, Frame& f, Place const& p, Value v) {
         th.set_pos(id.pos);
         raise(th, Msg::ConstAssign, id.name);
     }
+    // A global or captured root stays locked for the whole in-place update once tasks run.
+    auto [shared_lock, shared_value] = shared_slot(f, id.ref);
+    bool tasks = th.rt.tasks_started.load(std::memory_order_relaxed);
+    if (tasks) share(v);
+    MaybeLock guard(shared_lock ? *shared_lock : m_unused_lock, tasks && shared_lock);
     Value* current = &place_root(th, f, id);
     for (size_t i = p.path.size(); i-- > 0;) {
         Expr const& step = *p.path[i];
@@ -436,7 +472,7 @@ void Interpreter::bind_pattern(Thread& th, Frame& f, Pattern const& p, Value v, 
     switch (p.kind) {
     case PatternKind::Bind:
     case PatternKind::Rest:
-        if (define) define_var(f, p.ref, std::move(v));
+        if (define) define_var(th, f, p.ref, std::move(v));
         else store_var(th, f, p.ref, p.name, std::move(v));
         return;
     case PatternKind::Wildcard:
@@ -488,7 +524,7 @@ Flow Interpreter::exec_for(Thread& th, Frame& f, ForStmt const& s) {
     th.set_pos(s.iterable->pos);
     auto run_body = [&](Value item) {
         bump_counter(s.backedges);
-        if (s.pattern->kind == PatternKind::Bind) define_var(f, s.pattern->ref, std::move(item));
+        if (s.pattern->kind == PatternKind::Bind) define_var(th, f, s.pattern->ref, std::move(item));
         else bind_pattern(th, f, *s.pattern, std::move(item), true);
         return exec_block(th, f, *s.body);
     };
@@ -515,7 +551,7 @@ bool Interpreter::match_pattern(Thread& th, Frame& f, Pattern const& p, Value co
     switch (p.kind) {
     case PatternKind::Wildcard: return true;
     case PatternKind::Bind:
-    case PatternKind::Rest: define_var(f, p.ref, v); return true;
+    case PatternKind::Rest: define_var(th, f, p.ref, v); return true;
     case PatternKind::Literal: return v.tag() == p.literal.tag() ? values_equal(th, v, p.literal)
                                       : v.is_number() && p.literal.is_number() && values_equal(th, v, p.literal);
     case PatternKind::Tag: {
@@ -562,7 +598,7 @@ Flow Interpreter::exec_try(Thread& th, Frame& f, TryStmt const& s) {
     }
     th.depth = static_cast<uint32_t>(depth);
     th.frames.resize(frames, FrameRecord{});
-    define_var(f, s.ref, std::move(error));
+    define_var(th, f, s.ref, std::move(error));
     return exec_block(th, f, *s.handler);
 }
 
@@ -573,7 +609,7 @@ void Interpreter::exec_struct(Thread& th, Frame& f, StructDeclStmt const& s) {
     def->fields = s.fields;
     def->type_id = m_rt.next_type_id();
     for (auto const& m : s.methods) def->methods.emplace_back(m->name, make_closure(th, f, *m));
-    define_var(f, s.ref, std::move(value));
+    define_var(th, f, s.ref, std::move(value));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@
 #include "compiler/ast.h"
 #include "compiler/parser.h"
 #include "runtime/ops.h"
+#include "runtime/share.h"
+#include "runtime/tasks.h"
 #include "runtime/thread.h"
 
 namespace ruff::interp {
@@ -82,6 +84,8 @@ public:
 
     // Calls a user function (the runtime's call hook). Methods take self as args[0].
     Value call(Thread& th, Function* fn, std::span<Value> args, Value* self_out = nullptr);
+    // Runs a function's body whatever its kind (an async function's body inside its task).
+    Value call_function_body(Thread& th, Function* fn, std::span<Value> args) { return call_body(th, fn, args, nullptr); }
 
     // Statements and expressions.
     Flow exec(Thread& th, Frame& f, ast::Stmt const& s);
@@ -107,7 +111,10 @@ private:
     // Variables.
     Value read_var(Thread& th, Frame& f, ast::VarRef const& ref, std::string const& name, SourcePos pos);
     void store_var(Thread& th, Frame& f, ast::VarRef const& ref, std::string const& name, Value v);
-    void define_var(Frame& f, ast::VarRef const& ref, Value v);
+    void define_var(Thread& th, Frame& f, ast::VarRef const& ref, Value v);
+    std::pair<SpinLock*, Value*> shared_slot(Frame& f, ast::VarRef const& ref);
+    Value read_shared(Thread& th, Frame& f, ast::VarRef const& ref);
+    void write_shared(Thread& th, Frame& f, ast::VarRef const& ref, Value v);
     Value& place_root(Thread& th, Frame& f, ast::Identifier const& id);
     Value& self_value(Frame& f);
 
@@ -152,6 +159,7 @@ private:
     bool is_builtin_name(std::string const& name) const;
 
     Runtime& m_rt;
+    SpinLock m_unused_lock;  // Stands in where a place has no shared root.
     std::unordered_map<std::string, std::unique_ptr<LoadedModule>> m_modules;  // by path
     std::vector<std::unique_ptr<ast::Program>> m_programs;  // kept alive: closures point into them
     std::vector<std::string> m_loading_stack;  // module names being loaded (circular imports)

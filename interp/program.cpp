@@ -46,6 +46,11 @@ Value Interpreter::new_module(Program const& program, std::string name, std::str
     m->path = std::move(path);
     m->globals.assign(program.globals.size(), Value::unbound());
     m->global_names = program.globals;
+    m->frozen = program.global_frozen;
+    {
+        std::lock_guard<std::mutex> lock(m_rt.modules_mutex);
+        m_rt.modules.push_back(result);  // Shared with every task once tasks start.
+    }
     for (auto const& s : program.main->body->stmts) {
         if (s->kind != NodeKind::ExportStmt) continue;
         for (auto const& n : as<ExportStmt>(*s).names)
@@ -133,7 +138,7 @@ void Interpreter::exec_import(Thread& th, Frame& f, ImportStmt const& s) {
     th.set_pos(s.pos);
     Value module = import_module(th, s.module, f.fn->file);
     if (s.names.empty()) {
-        define_var(f, s.refs[0], std::move(module));
+        define_var(th, f, s.refs[0], std::move(module));
         return;
     }
     for (size_t i = 0; i < s.names.size(); ++i) {
@@ -142,7 +147,7 @@ void Interpreter::exec_import(Thread& th, Frame& f, ImportStmt const& s) {
             if (i < s.name_pos.size()) th.set_pos(s.name_pos[i]);
             raise(th, Msg::NoImportName, s.names[i], s.module);
         }
-        define_var(f, s.refs[i], *v);
+        define_var(th, f, s.refs[i], *v);
     }
 }
 
@@ -169,8 +174,10 @@ int Interpreter::run_main(Thread& th, SourceFile const* file) {
         code = error->type == "SyntaxError" && !error->detail.empty() ? 3 : 4;
     } catch (ExitRequest& exit) {
         m_rt.flush_stdout();
+        if (m_rt.scheduler) std::_Exit(exit.code);  // exit(n) ends the program at once, tasks or not.
         return exit.code;
     }
+    join_tasks(th);  // The program ends only after every task has finished.
     if (report_unhandled(th, &format_uncaught) && code == 0) code = 4;
     m_rt.flush_stdout();
     return code;

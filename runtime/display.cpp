@@ -145,6 +145,21 @@ void display(std::string& out, Value const& v) {
     case TAG_CELL: display(out, v.as<Cell>()->value); return;
     case TAG_CHANNEL: out += "<channel>"; return;
     case TAG_TASKHANDLE: out += "<task>"; return;
+    case TAG_SET:
+        out += "Set{";
+        display_items(out, v.as<Set>()->items, ", ");
+        out += '}';
+        return;
+    case TAG_QUEUE:
+        out += "Queue[";
+        display_items(out, v.as<Queue>()->items, ", ");
+        out += ']';
+        return;
+    case TAG_STACK:
+        out += "Stack[";
+        display_items(out, v.as<Stack>()->items, ", ");
+        out += ']';
+        return;
     case TAG_UNBOUND: out += "<unbound>"; return;
     case TAG_EXC: out += "<exception>"; return;
     }
@@ -216,6 +231,21 @@ void debug_repr(std::string& out, Value const& v) {
     }
     case TAG_ERROR: absl::StrAppend(&out, "Error(\"", v.as<ErrorObj>()->message, "\")"); return;
     case TAG_BYTES: absl::StrAppend(&out, "Bytes(", v.as<Bytes>()->data.size(), " bytes)"); return;
+    case TAG_SET:
+        out += "Set{";
+        debug_items(out, v.as<Set>()->items);
+        out += '}';
+        return;
+    case TAG_QUEUE:
+        out += "Queue[";
+        debug_items(out, v.as<Queue>()->items);
+        out += ']';
+        return;
+    case TAG_STACK:
+        out += "Stack[";
+        debug_items(out, v.as<Stack>()->items);
+        out += ']';
+        return;
     case TAG_PROMISE: {
         auto* p = v.as<Promise>();
         if (p->state == PromiseState::Pending) out += "Promise(Pending)";

@@ -5,6 +5,7 @@
 
 #include "absl/hash/hash.h"
 #include "runtime/ops.h"
+#include "runtime/share.h"
 #include "runtime/source.h"
 #include "runtime/tasks.h"
 
@@ -30,6 +31,9 @@ void destroy_object(Obj* o) {
     case ObjKind::Bytes: delete static_cast<Bytes*>(o); return;
     case ObjKind::Channel: delete static_cast<Channel*>(o); return;
     case ObjKind::TaskHandle: delete static_cast<TaskHandle*>(o); return;
+    case ObjKind::Set: delete static_cast<Set*>(o); return;
+    case ObjKind::Queue: delete static_cast<Queue*>(o); return;
+    case ObjKind::Stack: delete static_cast<Stack*>(o); return;
     }
 }
 
@@ -93,6 +97,29 @@ Array* make_unique_array(Value& v) {
     v = Value::adopt(TAG_ARRAY, copy);
     return copy;
 }
+
+// Sets, queues and stacks: one pattern for the three sequence-backed kinds.
+template <class T, Tag tag>
+static Value make_items(std::vector<Value> items) {
+    auto* o = new T();
+    o->items = std::move(items);
+    return Value::adopt(tag, o);
+}
+template <class T, Tag tag>
+static T* make_unique_items(Value& v) {
+    auto* o = v.as<T>();
+    if (is_unique(o)) return o;
+    auto* copy = new T();
+    copy->items = o->items;
+    v = Value::adopt(tag, copy);
+    return copy;
+}
+Value make_set(std::vector<Value> items) { return make_items<Set, TAG_SET>(std::move(items)); }
+Value make_queue(std::vector<Value> items) { return make_items<Queue, TAG_QUEUE>(std::move(items)); }
+Value make_stack(std::vector<Value> items) { return make_items<Stack, TAG_STACK>(std::move(items)); }
+Set* make_unique_set(Value& v) { return make_unique_items<Set, TAG_SET>(v); }
+Queue* make_unique_queue(Value& v) { return make_unique_items<Queue, TAG_QUEUE>(v); }
+Stack* make_unique_stack(Value& v) { return make_unique_items<Stack, TAG_STACK>(v); }
 
 Struct* make_unique_struct(Value& v) {
     auto* s = v.as<Struct>();
@@ -211,6 +238,8 @@ void Dict::rebuild(size_t capacity) {
 }
 
 void Dict::set(Value key, Value value) {
+    share_into(this, key);
+    share_into(this, value);
     auto* ks = key.as<String>();
     uint64_t hash = hash_key(ks->data);
     int64_t slot = lookup(ks->data, hash);
@@ -316,6 +345,9 @@ std::string_view type_name(Value const& v) {
     case TAG_BYTES: return "bytes";
     case TAG_CHANNEL: return "channel";
     case TAG_TASKHANDLE: return "taskhandle";
+    case TAG_SET: return "set";
+    case TAG_QUEUE: return "queue";
+    case TAG_STACK: return "stack";
     case TAG_UNBOUND: return "unbound";
     case TAG_EXC: return "exception";
     }

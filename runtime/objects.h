@@ -5,12 +5,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "runtime/spinlock.h"
 #include "runtime/value.h"
 
 namespace ruff {
@@ -124,6 +127,7 @@ struct Builtin : Obj {
 
 struct Cell : Obj {
     Value value;
+    SpinLock lock;  // Taken once tasks run (captured cells may be shared between tasks).
     Cell() : Obj(ObjKind::Cell), value(Value::unbound()) {}
 };
 Value make_cell(Value v = Value::unbound());
@@ -226,15 +230,23 @@ struct Module : Obj {
     std::vector<Value> globals;
     std::vector<std::string> global_names;
     std::vector<std::pair<std::string, uint32_t>> exports;  // name -> global slot.
+    std::vector<bool> frozen;          // slot bound once by a declaration (from the resolver)
+    std::vector<uint8_t> frozen_ready; // frozen and immortal since tasks started: read lock-free
+    static constexpr size_t k_lock_stripes = 64;
+    SpinLock locks[k_lock_stripes];  // Global slot i is guarded by locks[i % 64] once tasks run.
     Module() : Obj(ObjKind::Module) {}
+    SpinLock& lock_for(uint32_t slot) { return locks[slot % k_lock_stripes]; }
     Value const* export_slot(std::string_view n) const;
 };
 
 enum class PromiseState : uint8_t { Pending, Fulfilled, Rejected };
 struct Promise : Obj {
+    // Written once under `mutex` (with a release store); read with an acquire load.
     PromiseState state = PromiseState::Pending;
     Value result;  // The value, or the ErrorObj for a rejection.
     bool observed = false;  // A rejection that no await re-raised is reported at exit.
+    std::mutex mutex;       // Leaf lock: guards settling and `waiters`.
+    std::vector<std::function<void()>> waiters;  // Run once, after settling, outside the lock.
     Promise() : Obj(ObjKind::Promise) {}
 };
 
@@ -242,6 +254,27 @@ struct Bytes : Obj {
     std::string data;
     Bytes() : Obj(ObjKind::Bytes) {}
 };
+
+// Sets (insertion-ordered, membership by ==), queues (front first) and stacks (top last): values
+// with copy-on-write like Array (STDLIB.md §2.6).
+struct Set : Obj {
+    std::vector<Value> items;
+    Set() : Obj(ObjKind::Set) {}
+};
+struct Queue : Obj {
+    std::vector<Value> items;
+    Queue() : Obj(ObjKind::Queue) {}
+};
+struct Stack : Obj {
+    std::vector<Value> items;
+    Stack() : Obj(ObjKind::Stack) {}
+};
+Value make_set(std::vector<Value> items = {});  // `items` must already be free of duplicates.
+Value make_queue(std::vector<Value> items = {});
+Value make_stack(std::vector<Value> items = {});
+Set* make_unique_set(Value& v);
+Queue* make_unique_queue(Value& v);
+Stack* make_unique_stack(Value& v);
 
 // The type() name of a value (OUTPUT.md §1).
 std::string_view type_name(Value const& v);

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/share.h"
 
 namespace ruff {
 
@@ -186,6 +187,7 @@ Value binop_add_move(Thread& th, Value& a, Value const& b) {
         return a.take();
     }
     if (a.is(TAG_ARRAY) && b.is(TAG_ARRAY) && is_unique(a.obj())) {
+        share_into(a.obj(), b);
         auto& items = a.as<Array>()->items;
         auto const& more = b.as<Array>()->items;
         items.insert(items.end(), more.begin(), more.end());
@@ -232,6 +234,21 @@ static bool dicts_equal(Thread& th, Dict const& a, Dict const& b) {
     return equal;
 }
 
+// Sets are equal when they have the same members, in any order (members are distinct).
+static bool sets_equal(Thread& th, std::vector<Value> const& a, std::vector<Value> const& b) {
+    if (a.size() != b.size()) return false;
+    for (auto const& x : a) {
+        bool found = false;
+        for (auto const& y : b)
+            if (values_equal(th, x, y)) {
+                found = true;
+                break;
+            }
+        if (!found) return false;
+    }
+    return true;
+}
+
 bool values_equal(Thread& th, Value const& a, Value const& b) {
     if (a.is_number() && b.is_number()) {
         if (a.is_int() && b.is_int()) return a.as_int() == b.as_int();
@@ -255,6 +272,9 @@ bool values_equal(Thread& th, Value const& a, Value const& b) {
         return x->tag_kind == y->tag_kind && x->name == y->name && items_equal(th, x->fields, y->fields);
     }
     case TAG_BYTES: return a.as<Bytes>()->data == b.as<Bytes>()->data;
+    case TAG_SET: return a.obj() == b.obj() || sets_equal(th, a.as<Set>()->items, b.as<Set>()->items);
+    case TAG_QUEUE: return a.obj() == b.obj() || items_equal(th, a.as<Queue>()->items, b.as<Queue>()->items);
+    case TAG_STACK: return a.obj() == b.obj() || items_equal(th, a.as<Stack>()->items, b.as<Stack>()->items);
     default: return a.obj() == b.obj();  // Functions and handles compare by identity.
     }
 }
@@ -324,7 +344,9 @@ void index_set(Thread& th, Value& container, Value const& index, Value v) {
     case TAG_ARRAY: {
         int64_t i = int_index(th, container, index);
         size_t at = resolve_index(th, i, container.as<Array>()->items.size());
-        make_unique_array(container)->items[at] = std::move(v);
+        Array* array = make_unique_array(container);
+        share_into(array, v);
+        array->items[at] = std::move(v);
         return;
     }
     case TAG_DICT: {
@@ -385,7 +407,9 @@ void field_set(Thread& th, Value& object, std::string_view name, Value v) {
     if (!object.is(TAG_STRUCT)) raise(th, Msg::NoField, type_name(object), name);
     int i = object.as<Struct>()->definition()->field_index(name);
     if (i < 0) raise(th, Msg::NoField, object.as<Struct>()->definition()->name, name);
-    make_unique_struct(object)->fields[i] = std::move(v);
+    Struct* s = make_unique_struct(object);
+    share_into(s, v);
+    s->fields[i] = std::move(v);
 }
 
 // ---------------------------------------------------------------------------------------------

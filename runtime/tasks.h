@@ -1,12 +1,14 @@
 // Tasks, promises and channels: the async model of ASYNC.md Part B behind one small interface,
 // so the interpreter, the JIT and the built-ins never see how a task waits.
 //
-// Today every async call runs eagerly to completion at the call (the `--sched=seq` semantics,
-// ASYNC.md §5.8), which is also what `--sched=par` does until the oneTBB scheduler lands:
-// promises are settled when they are returned, awaits never wait, channels never block.
+// With `--sched=par` (the default) tasks run on one oneTBB task_arena on every core; `await`
+// suspends the task with tbb::task::suspend and whoever settles the promise resumes it. With
+// `--sched=seq` every async call runs to completion at the call (ASYNC.md §5.8): promises are
+// settled when they are returned and awaits never wait. Channels never block yet.
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <span>
 #include <vector>
@@ -30,7 +32,19 @@ struct TaskHandle : Obj {
     TaskHandle() : Obj(ObjKind::TaskHandle) {}
 };
 
+// The stack of a task (and of the threads that run tasks).
+constexpr size_t k_task_stack_size = size_t(8) << 20;
+
+// Runs `main` as the root task of a new arena (RUFF_THREADS threads, default all cores) and
+// joins every task it started before returning.
+void run_in_scheduler(Runtime& rt, std::function<void()> const& main);
+// Waits until every task has finished (the implicit join at the end of the program).
+void join_tasks(Thread& th);
+
 Value make_promise();
+// Calls an async function: returns its pending promise at once (a new task), or under
+// --sched=seq runs the body to completion first.
+Value start_async_call(Thread& th, Function* fn, std::span<Value> args);
 // Settles a pending promise with a value (or, if `rejected`, with an ErrorObj).
 void settle_promise(Thread& th, Promise* p, Value result, bool rejected);
 

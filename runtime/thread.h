@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -46,6 +47,8 @@ public:
     ~Runtime();
     Options options;
     CallFunctionHook call_function = nullptr;
+    // Runs a user function's body whatever its kind (an async function's body inside its task).
+    CallFunctionHook run_body = nullptr;
     void* host = nullptr;  // The executing tier's own state (the interpreter), opaque here.
 
     // Built-ins by name (filled by stdlib registration).
@@ -60,6 +63,14 @@ public:
     void write_stdout(std::string_view s);
     void write_stderr(std::string_view s);
     void flush_stdout();
+
+    // Set once, before the first parallel task starts; from then on shared slots (globals,
+    // cells) are locked and values are shared before other tasks can see them.
+    std::atomic<bool> tasks_started{false};
+    // Every module's globals, shared when the first task starts (runtime/tasks.cpp).
+    std::mutex modules_mutex;
+    std::vector<Value> modules;
+    struct Scheduler* scheduler = nullptr;  // The oneTBB arena, when --sched=par.
 
     // The shared_* store (ASYNC.md §1.2 "Shared values"): one map for all tasks.
     std::mutex shared_mutex;

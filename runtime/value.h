@@ -50,12 +50,15 @@ enum Tag : uint64_t {
     TAG_BYTES,
     TAG_CHANNEL,
     TAG_TASKHANDLE,
+    TAG_SET,
+    TAG_QUEUE,
+    TAG_STACK,
     TAG_EXC = 0xFF  // Only in helper returns: an exception is pending.
 };
 
 enum class ObjKind : uint8_t {
     String, Array, Dict, Struct, Tagged, Function, Builtin, StructDef, EnumDef, Error,
-    Generator, Iterator, Module, Promise, Cell, Bytes, Channel, TaskHandle
+    Generator, Iterator, Module, Promise, Cell, Bytes, Channel, TaskHandle, Set, Queue, Stack
 };
 
 struct Obj {

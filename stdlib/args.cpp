@@ -20,6 +20,13 @@ void register_stdlib(Runtime& rt) {
     register_system(rt);
     register_files(rt);
     register_async(rt);
+    register_formats(rt);
+    register_regex(rt);
+    register_time(rt);
+    register_random(rt);
+    register_collections(rt);
+    register_paths(rt);
+    register_process(rt);
 }
 
 // ---------------------------------------------------------------------------------------------

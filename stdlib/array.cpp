@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "runtime/ops.h"
+#include "runtime/share.h"
 #include "stdlib/stdlib.h"
 
 namespace ruff {
@@ -35,7 +36,9 @@ Value sub_array(std::vector<Value> const& items, size_t from, size_t to) {
 Value push_impl(Thread& th, std::span<Value> args, std::string_view name) {
     arg_array(th, args, 0, name);
     Value a = std::move(args[0]);
-    make_unique_array(a)->items.push_back(std::move(args[1]));
+    Array* arr = make_unique_array(a);
+    share_into(arr, args[1]);
+    arr->items.push_back(std::move(args[1]));
     return a;
 }
 Value arr_push(Thread& th, std::span<Value> args) { return push_impl(th, args, "push"); }
@@ -59,6 +62,7 @@ Value arr_insert(Thread& th, std::span<Value> args) {
     if (at < 0 || at > static_cast<int64_t>(length)) raise(th, Msg::IndexRange, index, length);
     Value a = std::move(args[0]);
     Array* arr = make_unique_array(a);
+    share_into(arr, args[2]);
     arr->items.insert(arr->items.begin() + at, std::move(args[2]));
     return a;
 }
@@ -119,6 +123,7 @@ Value arr_concat(Thread& th, std::span<Value> args) {
     Array* b = arg_array(th, args, 1, "concat");
     Value a = std::move(args[0]);
     Array* arr = make_unique_array(a);
+    share_into(arr, args[1]);
     arr->items.insert(arr->items.end(), b->items.begin(), b->items.end());
     return a;
 }

@@ -228,7 +228,10 @@ Value core_len(Thread& th, std::span<Value> args) {
     case TAG_ARRAY: return Value::from_int(static_cast<int64_t>(v.as<Array>()->items.size()));
     case TAG_DICT: return Value::from_int(static_cast<int64_t>(v.as<Dict>()->size()));
     case TAG_BYTES: return Value::from_int(static_cast<int64_t>(v.as<Bytes>()->data.size()));
-    default: bad_argument(th, "len", 0, "string, array, dict or bytes", v);
+    case TAG_SET: return Value::from_int(static_cast<int64_t>(v.as<Set>()->items.size()));
+    case TAG_QUEUE: return Value::from_int(static_cast<int64_t>(v.as<Queue>()->items.size()));
+    case TAG_STACK: return Value::from_int(static_cast<int64_t>(v.as<Stack>()->items.size()));
+    default: bad_argument(th, "len", 0, "string, array, dict, bytes, set, queue or stack", v);
     }
 }
 

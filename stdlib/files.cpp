@@ -207,13 +207,19 @@ constexpr BuiltinEntry k_files_builtins[] = {
 
 }  // namespace
 
-std::string read_text_file(std::string const& path, std::string& out) {
+std::string read_binary_data(std::string const& path, std::string& out) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::strerror(errno);
     bool ok = read_all(fd, out);
     int err = errno;
     ::close(fd);
     if (!ok) return std::strerror(err);
+    return {};
+}
+
+std::string read_text_file(std::string const& path, std::string& out) {
+    std::string reason = read_binary_data(path, out);
+    if (!reason.empty()) return reason;
     if (!utf8_valid(out)) return "stream did not contain valid UTF-8";
     return {};
 }

@@ -37,11 +37,20 @@ void register_testing(Runtime& rt);
 void register_system(Runtime& rt);
 void register_files(Runtime& rt);
 void register_async(Runtime& rt);
+void register_formats(Runtime& rt);
+void register_regex(Runtime& rt);
+void register_time(Runtime& rt);
+void register_random(Runtime& rt);
+void register_collections(Runtime& rt);
+void register_paths(Runtime& rt);
+void register_process(Runtime& rt);
 
 // File helpers shared by files.cpp and async.cpp. Each returns "" on success, else the reason
 // (the OS text, or "stream did not contain valid UTF-8"); the caller words the error.
 // Reads the whole file as UTF-8 text into `out`.
 std::string read_text_file(std::string const& path, std::string& out);
+// Reads the whole file as raw bytes into `out`.
+std::string read_binary_data(std::string const& path, std::string& out);
 // write_file's semantics: atomic replace through a temporary (DECISIONS "Files and build").
 std::string write_text_file(Thread& th, std::string const& path, std::string_view content);
 
