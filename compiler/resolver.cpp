@@ -44,6 +44,10 @@ public:
         resolve_block_stmts(*m_program.main->body);
         finish_function(main);
         m_program.main->info.name = "<main>";
+        // A global that functions (so tasks) can reach is never moved out of its slot: another
+        // task would see it empty. Top-level-only globals keep the move (linear push loops).
+        for (Identifier* id : m_global_moves)
+            if (m_global_in_functions[id->ref.index]) id->is_move = false;
         m_program.global_frozen.resize(m_program.globals.size());
         for (size_t i = 0; i < m_program.globals.size(); ++i)
             m_program.global_frozen[i] = m_global_declared[i] && m_global_writes[i] == 1;
@@ -59,6 +63,7 @@ private:
         m_program.globals.push_back(name);
         m_program.global_is_const.push_back(false);
         m_global_writes.push_back(0);
+        m_global_in_functions.push_back(false);
         m_global_declared.push_back(false);
         m_global_index[name] = slot;
         return slot;
@@ -199,6 +204,7 @@ private:
         if (capture(f, name, index)) return VarRef{VarKind::Capture, index};
         auto g = m_global_index.find(name);
         if (g != m_global_index.end()) {
+            if (!f.is_main) m_global_in_functions[g->second] = true;
             if (!f.fn->is_spawn) return VarRef{VarKind::Global, g->second, m_program.global_is_const[g->second]};
             // A spawn body works on a snapshot by value: assignments inside stay inside.
             uint32_t slot = declare_block(name, true);
@@ -531,6 +537,7 @@ private:
             if (count_name(*b.rhs, target.name) != 0) return;
             if (k == VarKind::Global && has_call(*b.rhs)) return;
             lhs.is_move = true;
+            if (k == VarKind::Global) m_global_moves.push_back(&lhs);
             return;
         }
         if (value.kind != NodeKind::Call) return;
@@ -547,6 +554,7 @@ private:
         if (total != 1 || !candidate) return;
         if (candidate->ref.kind != k || candidate->ref.index != target.ref.index) return;
         candidate->is_move = true;
+        if (k == VarKind::Global) m_global_moves.push_back(candidate);
     }
 
     // ---- expressions -----------------------------------------------------------------------
@@ -614,6 +622,8 @@ private:
     std::unordered_map<std::string, uint32_t> m_global_index;
     std::vector<uint32_t> m_global_writes;  // assignments and in-place updates of each global
     std::vector<bool> m_global_declared;    // bound by a func/struct/enum/const declaration
+    std::vector<bool> m_global_in_functions;  // named inside some function (a task may see it)
+    std::vector<Identifier*> m_global_moves;  // global reads marked as moves, checked at the end
     FunctionScope* m_current = nullptr;
 };
 
