@@ -21,7 +21,8 @@ flags = {
     "stress": "--jit=stress",
 }[mode]
 utils_dir = os.path.join(os.path.dirname(config.test_source_root), "utils")
-config.substitutions.append(("%ruff", f'"{ruff}" {flags}'))
+# A hung program fails its test instead of stalling the whole suite.
+config.substitutions.append(("%ruff", f'timeout -k 5 300 "{ruff}" {flags}'))
 config.substitutions.append(("%expect-exit", f'"{sys.executable}" "{utils_dir}/expect-exit.py"'))
 config.available_features.add("jit" if mode != "off" else "no-jit")
 llvm_bindir = lit_config.params.get("llvm_bindir", "/usr/lib/llvm-19/bin")
