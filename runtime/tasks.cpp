@@ -180,12 +180,9 @@ Value start_task(Thread& th, Value callee, std::vector<Value> args) {
 
 // Suspends the calling task until `p` settles; the settling thread resumes it.
 static void wait_for(Thread& th, Promise* p) {
-    while (state_of(p) == PromiseState::Pending) {
-        std::vector<FrameRecord> frames;
-        frames.swap(th.frames);  // No per-thread state survives a suspension.
+    // `th` lives on the task's own stack, so it travels with the task if it resumes elsewhere.
+    while (state_of(p) == PromiseState::Pending)
         tbb::task::suspend([p](tbb::task::suspend_point sp) { on_settled(p, [sp] { tbb::task::resume(sp); }); });
-        th.frames.swap(frames);
-    }
 }
 
 Value await_value(Thread& th, Value const& v) {
@@ -199,7 +196,7 @@ Value await_value(Thread& th, Value const& v) {
     return p->result;
 }
 
-// The lowest-index rejection among settled promises, re-raised; false if there is none.
+// Re-raises the lowest-index rejection among settled promises; returns if there is none.
 static void raise_first_rejection(Thread& th, std::span<Value const> items) {
     for (auto const& item : items)
         if (item.is(TAG_PROMISE) && state_of(item.as<Promise>()) == PromiseState::Rejected) await_value(th, item);
@@ -222,8 +219,6 @@ Value await_all(Thread& th, std::span<Value const> items) {
             if (item.is(TAG_PROMISE) && state_of(item.as<Promise>()) == PromiseState::Pending) pending.push_back(item.as<Promise>());
         if (!pending.empty()) {
             latch->remaining = pending.size();
-            std::vector<FrameRecord> frames;
-            frames.swap(th.frames);
             tbb::task::suspend([&](tbb::task::suspend_point sp) {
                 latch->sp = sp;
                 latch->armed.store(true, std::memory_order_release);
@@ -235,7 +230,6 @@ Value await_all(Thread& th, std::span<Value const> items) {
                     });
                 }
             });
-            th.frames.swap(frames);
         }
         raise_first_rejection(th, items);
     }

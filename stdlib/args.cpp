@@ -163,4 +163,12 @@ std::string utf8_sanitize(std::string_view s) {
     return out;
 }
 
+Value pair(Value a, Value b) {
+    std::vector<Value> items;
+    items.reserve(2);
+    items.push_back(std::move(a));
+    items.push_back(std::move(b));
+    return make_array(std::move(items));
+}
+
 }  // namespace ruff

@@ -17,13 +17,6 @@ Value call1(Thread& th, Value const& f, Value const& x) {
     return call_value(th, f, std::span<Value>(&arg, 1));
 }
 
-Value pair(Value a, Value b) {
-    std::vector<Value> items;
-    items.reserve(2);
-    items.push_back(std::move(a));
-    items.push_back(std::move(b));
-    return make_array(std::move(items));
-}
 
 // Elements [from, to) of `items` as a new array.
 Value sub_array(std::vector<Value> const& items, size_t from, size_t to) {

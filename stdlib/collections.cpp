@@ -10,14 +10,6 @@
 namespace ruff {
 namespace {
 
-Value pair(Value a, Value b) {
-    std::vector<Value> items;
-    items.reserve(2);
-    items.push_back(std::move(a));
-    items.push_back(std::move(b));
-    return make_array(std::move(items));
-}
-
 template <class T, Tag tag>
 T* arg_kind(Thread& th, std::span<Value> args, size_t index, std::string_view fn, std::string_view what) {
     if (!args[index].is(tag)) bad_argument(th, fn, index, what, args[index]);

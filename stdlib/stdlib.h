@@ -77,6 +77,9 @@ int64_t arg_count(Thread& th, std::span<Value> args, size_t index, std::string_v
 double arg_number(Thread& th, std::span<Value> args, size_t index, std::string_view fn);
 Array* arg_array(Thread& th, std::span<Value> args, size_t index, std::string_view fn);
 Dict* arg_dict(Thread& th, std::span<Value> args, size_t index, std::string_view fn);
+// [a, b]: the result of pop, remove_at, queue_dequeue, stack_pop and friends (STDLIB §1.6).
+Value pair(Value a, Value b);
+
 // A user function or a built-in.
 Value const& arg_callable(Thread& th, std::span<Value> args, size_t index, std::string_view fn);
 
