@@ -425,6 +425,11 @@ static Value channel_method(Thread& th, Channel* ch, std::string_view name, std:
         check_arity(th, "send", 1, 1, args.size());
         return Value::from_bool(channel_send(th, ch, args[0]));
     }
+    if (name == "receive_timeout") {
+        check_arity(th, "receive_timeout", 1, 1, args.size());
+        if (!args[0].is_int()) raise(th, Msg::BadArgument, "receive_timeout", 1, "int", type_name(args[0]));
+        return channel_receive_timeout(th, ch, args[0].as_int());
+    }
     check_arity(th, name, 0, 0, args.size());
     if (name == "receive") return channel_receive(th, ch);
     if (name == "try_receive") return channel_try_receive(th, ch);

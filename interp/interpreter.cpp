@@ -145,7 +145,7 @@ void Interpreter::run_spawn(Thread& th, Frame& f, SpawnStmt const& s) {
     Value closure = make_closure(th, f, *s.fn);
     for (auto& cell : closure.as<Function>()->captures) cell = make_cell(cell.as<Cell>()->value);
     th.set_pos(s.pos);
-    if (th.rt.scheduler) {
+    if (parallel_tasks(th.rt)) {
         start_task(th, std::move(closure), {});  // An error is reported at exit: nobody can await it.
         return;
     }
@@ -295,6 +295,7 @@ Flow Interpreter::exec(Thread& th, Frame& f, Stmt const& s) {
         auto const& w = as<WhileStmt>(s);
         while (!w.cond || eval_condition(th, f, *w.cond)) {
             bump_counter(w.backedges);
+            check_cancelled(th);
             Flow flow = exec_block(th, f, *w.body);
             if (flow == Flow::Break) break;
             if (flow == Flow::Return) return flow;
@@ -524,6 +525,7 @@ Flow Interpreter::exec_for(Thread& th, Frame& f, ForStmt const& s) {
     th.set_pos(s.iterable->pos);
     auto run_body = [&](Value item) {
         bump_counter(s.backedges);
+        check_cancelled(th);
         if (s.pattern->kind == PatternKind::Bind) define_var(th, f, s.pattern->ref, std::move(item));
         else bind_pattern(th, f, *s.pattern, std::move(item), true);
         return exec_block(th, f, *s.body);

@@ -167,10 +167,8 @@ void* run_job(void* arg) {
     try {
         th.frames.reserve(std::min<size_t>(job->rt->options.max_depth, 20000) + 64);
         if (job->cl->command == CommandLine::Command::Test) {
-            job->exit_code = job->interp->run_tests(th, job->files);  // Tests run at the call (seq).
-        } else if (job->rt->options.sched == SchedMode::Par) {
-            // The main program is the root task of the arena (ASYNC.md §5.3).
-            run_in_scheduler(*job->rt, [&] { job->exit_code = job->interp->run_main(th, job->files[0]); });
+            job->rt->options.sched = SchedMode::Seq;  // Each test runs isolated: its tasks at the call.
+            job->exit_code = job->interp->run_tests(th, job->files);
         } else {
             job->exit_code = job->interp->run_main(th, job->files[0]);
         }
@@ -203,11 +201,6 @@ int main(int argc, char** argv) {
     // The runtime and interpreter live until exit (never destroyed): values in flight at exit
     // stay reachable, and exit(n) from deep inside a program needs no unwinding of them.
     static Runtime* const rt = new Runtime();
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    // Debian's libtbb switches task stacks with swapcontext, which the sanitizers cannot follow
-    // (TOOLCHAIN.md pitfall 9): sanitizer builds run tasks at the call unless told otherwise.
-    rt->options.sched = SchedMode::Seq;
-#endif
     if (!isatty(fileno(stdout))) std::setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
     CommandLine cl;
     try {

@@ -1,61 +1,454 @@
-// Promises, tasks and channels with run-at-the-call scheduling (ASYNC.md §5.8 `--sched=seq`).
+// Promises, tasks, channels, timers and the I/O pool (ASYNC.md Part B; runtime/tasks.h has the
+// model). The parts, in the order a wait goes through them:
+//   Waiter     one wait: how it parks (TBB suspend point or condition variable), who may wake
+//              it (claim(): exactly one waker wins), and why it was woken.
+//   park()     the only place a task or thread waits.
+//   Scheduler  the arena, the live/running counts and the registry of blocked waits that
+//              deadlock detection reads, the timer thread and the I/O pool.
 #include "runtime/tasks.h"
+
+#include <pthread.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <queue>
+#include <stdexcept>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "runtime/error.h"
 #include "runtime/ops.h"
 #include "runtime/share.h"
 
-#include <cstdlib>
-#include <memory>
-
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// The sanitizers cannot follow libtbb's stack switches (TOOLCHAIN.md pitfall 9): each task is a
+// thread of its own, and every wait blocks on a condition variable.
+#define RUFF_THREAD_TASKS 1
+#else
+#define RUFF_THREAD_TASKS 0
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/task.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
+#endif
 
 namespace ruff {
+
+using Clock = std::chrono::steady_clock;
 
 namespace {
 
 PromiseState state_of(Promise* p) { return std::atomic_ref<PromiseState>(p->state).load(std::memory_order_acquire); }
 
-bool parallel(Thread& th) { return th.rt.scheduler != nullptr; }
+bool parallel(Thread& th) { return parallel_tasks(th.rt); }
+
+int64_t env_int(char const* name, int64_t fallback) {
+    char const* text = std::getenv(name);
+    if (!text) return fallback;
+    long long n = std::strtoll(text, nullptr, 10);
+    return n > 0 ? n : fallback;
+}
+
+size_t hardware_threads() {
+#if RUFF_THREAD_TASKS
+    return std::max(1u, std::thread::hardware_concurrency());
+#else
+    return static_cast<size_t>(tbb::info::default_concurrency());
+#endif
+}
 
 }  // namespace
 
-// The oneTBB side: one arena for every task, one task group for the final join.
+// ---------------------------------------------------------------------------------------------
+// Waiter
+
+struct Waiter {
+    // Await, Receive and Join waits are "blocked": only another task can end them, so they
+    // count for deadlock detection. Timed and Io waits end by themselves.
+    enum class Kind : uint8_t { Await, Receive, Join, Timed, Io };
+    enum class Why : uint8_t { Woken, Deadlock, Cancelled, Timeout };
+
+    Waiter(Kind kind, bool blocking, bool main) : kind(kind), blocking(blocking), main(main) {}
+    Kind const kind;
+    bool const blocking;  // Parks on the condition variable rather than suspending a TBB task.
+    bool const main;      // The main program's wait.
+    std::atomic<bool> claimed{false};
+    Why why = Why::Woken;  // Written by the one waker that claimed the wait.
+    Value value;           // receive(): the value handed over.
+#if !RUFF_THREAD_TASKS
+    tbb::task::suspend_point sp = nullptr;
+#endif
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool woken = false;
+    // The registry of blocked waits (under Scheduler::mutex).
+    bool registered = false;
+    Waiter* prev = nullptr;
+    Waiter* next = nullptr;
+
+    bool counts_as_blocked() const { return kind == Kind::Await || kind == Kind::Receive || kind == Kind::Join; }
+    bool cancellable() const { return kind != Kind::Io; }  // The I/O pool still uses the task's buffers.
+};
+
+namespace {
+
+// True for exactly one caller: the one that may wake `w`.
+bool claim(Waiter& w) { return !w.claimed.exchange(true, std::memory_order_acq_rel); }
+
+// A one-shot min-heap timer on its own thread: wakes Timed waits at their deadline, or runs a
+// callback (async_sleep's promise).
+class TimerThread {
+public:
+    // At `deadline`, wakes `w` (Why::Timeout) or runs `fire`.
+    void add(Clock::time_point deadline, std::shared_ptr<Waiter> w, struct Scheduler* s, std::function<void()> fire = {});
+
+private:
+    struct Entry {
+        Clock::time_point deadline;
+        uint64_t seq;
+        std::shared_ptr<Waiter> waiter;
+        std::function<void()> fire;
+        bool operator>(Entry const& o) const { return deadline != o.deadline ? deadline > o.deadline : seq > o.seq; }
+    };
+    void run(struct Scheduler* s);
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> m_heap;
+    uint64_t m_seq = 0;
+    bool m_started = false;
+};
+
+// Threads that run blocking system calls for suspended tasks (ASYNC.md §5.6).
+class IoPool {
+public:
+    void post(absl::FunctionRef<void()> fn, std::shared_ptr<Waiter> w, struct Scheduler* s);
+
+private:
+    struct Job {
+        absl::FunctionRef<void()> fn;
+        std::shared_ptr<Waiter> waiter;
+    };
+    void run(struct Scheduler* s);
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::deque<Job> m_jobs;
+    size_t m_threads = 0, m_idle = 0, m_max_threads = 0;
+};
+
+// Starts a detached thread with its own stack size.
+void start_thread(size_t stack_size, std::function<void()> body) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, stack_size);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    auto* heap_body = new std::function<void()>(std::move(body));
+    pthread_t thread;
+    int rc = pthread_create(
+        &thread, &attr,
+        [](void* arg) -> void* {
+            std::unique_ptr<std::function<void()>> fn(static_cast<std::function<void()>*>(arg));
+            (*fn)();
+            return nullptr;
+        },
+        heap_body);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        delete heap_body;
+        throw std::runtime_error(absl::StrCat("cannot start a thread: ", std::strerror(rc)));
+    }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Scheduler
+
 struct Scheduler {
-    size_t threads;
-    size_t stack_size;
+    Scheduler(Runtime& rt, size_t n)
+        : rt(&rt), threads(n),
+          stack_size(static_cast<size_t>(env_int("RUFF_TASK_STACK_KB", k_task_stack_size >> 10)) << 10),
+          max_suspended(env_int("RUFF_MAX_SUSPENDED", 8192))
+#if !RUFF_THREAD_TASKS
+          // The main program waits outside the arena, so the arena gets every core: n workers,
+          // none reserved for a master, and a parallelism limit that allows them (n + main).
+          ,
+          parallelism(tbb::global_control::max_allowed_parallelism, n + 1),
+          stack(tbb::global_control::thread_stack_size, stack_size),
+          arena(static_cast<int>(n), 0)
+#endif
+    {
+    }
+    Runtime* const rt;
+    size_t const threads;
+    size_t const stack_size;      // Of every task: TBB workers, suspended tasks' stacks, threads.
+    int64_t const max_suspended;  // Admission control: beyond this, timers and I/O run inline.
+    std::atomic<int64_t> suspended{0};
+
+    // Under `mutex`: tasks started and not finished, entities (main + live tasks + pending
+    // timers) not blocked, and the registry of blocked waits. running == 0 means a deadlock.
+    std::mutex mutex;
+    int64_t live = 0;
+    int64_t running = 1;
+    Waiter* blocked = nullptr;
+    Waiter* joiner = nullptr;  // The main program waiting in join_tasks().
+
+    TimerThread timer;
+    IoPool io;
+#if !RUFF_THREAD_TASKS
     tbb::global_control parallelism;
     tbb::global_control stack;
     tbb::task_arena arena;
     tbb::task_group group;
-    Scheduler(size_t n, size_t stack_bytes)
-        : threads(n), stack_size(stack_bytes), parallelism(tbb::global_control::max_allowed_parallelism, n),
-          stack(tbb::global_control::thread_stack_size, stack_bytes), arena(static_cast<int>(n)) {}
+#endif
 };
 
-void run_in_scheduler(Runtime& rt, std::function<void()> const& main) {
-    size_t threads = tbb::info::default_concurrency();
-    if (char const* env = std::getenv("RUFF_THREADS")) {
-        long n = std::strtol(env, nullptr, 10);
-        if (n > 0) threads = static_cast<size_t>(n);
-    }
-    Scheduler scheduler(threads, k_task_stack_size);
-    rt.scheduler = &scheduler;
-    scheduler.arena.execute([&] {
-        main();
-        scheduler.group.wait();
-    });
-    rt.scheduler = nullptr;
+namespace {
+
+Scheduler& scheduler_of(Runtime& rt) {
+    // The first task starts from the main program, before any other thread exists.
+    if (!rt.scheduler) rt.scheduler = new Scheduler(rt, static_cast<size_t>(env_int("RUFF_THREADS", hardware_threads())));
+    return *rt.scheduler;  // Never destroyed: detached timer and I/O threads outlive main().
 }
 
-void join_tasks(Thread& th) {
-    if (parallel(th)) th.rt.scheduler->group.wait();
+void link(Scheduler& s, Waiter& w) {
+    w.registered = true;
+    w.prev = nullptr;
+    w.next = s.blocked;
+    if (s.blocked) s.blocked->prev = &w;
+    s.blocked = &w;
 }
+
+void unlink(Scheduler& s, Waiter& w) {
+    w.registered = false;
+    if (w.prev) w.prev->next = w.next;
+    else s.blocked = w.next;
+    if (w.next) w.next->prev = w.prev;
+}
+
+// Lets a claimed waiter continue, knowing why. The caller must not touch `w` afterwards.
+void finish_wake(Waiter& w, Waiter::Why why) {
+    w.why = why;
+    if (w.blocking) {
+        std::lock_guard<std::mutex> lock(w.mutex);
+        w.woken = true;
+        w.cv.notify_one();
+        return;
+    }
+#if !RUFF_THREAD_TASKS
+    tbb::task::resume(w.sp);
+#endif
+}
+
+// Takes a claimed waiter out of the registry (it runs again) and wakes it.
+void resume_claimed(Scheduler& s, Waiter& w, Waiter::Why why) {
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (w.registered) {
+            unlink(s, w);
+            ++s.running;
+        }
+    }
+    finish_wake(w, why);
+}
+
+bool wake(Scheduler& s, Waiter& w, Waiter::Why why) {
+    if (!claim(w)) return false;
+    resume_claimed(s, w, why);
+    return true;
+}
+
+using Victims = std::vector<std::pair<Waiter*, Waiter::Why>>;
+
+// Every entity waits and nothing can wake any of them (under s.mutex). ASYNC.md §5.2-5.3:
+// receivers get null first; else the main program's await raises DeadlockError; else (the main
+// program is at its final join) every stuck await raises DeadlockError in its task.
+Victims deadlock_victims(Scheduler& s) {
+    Victims victims;
+    auto take = [&](Waiter* w, Waiter::Why why) {
+        if (claim(*w)) victims.emplace_back(w, why);
+    };
+    for (Waiter* w = s.blocked; w; w = w->next)
+        if (w->kind == Waiter::Kind::Receive) take(w, Waiter::Why::Deadlock);
+    if (victims.empty())
+        for (Waiter* w = s.blocked; w; w = w->next)
+            if (w->main && w->kind == Waiter::Kind::Await) take(w, Waiter::Why::Deadlock);
+    if (victims.empty())
+        for (Waiter* w = s.blocked; w; w = w->next)
+            if (w->kind == Waiter::Kind::Await) take(w, Waiter::Why::Deadlock);
+    for (auto& [w, why] : victims) {
+        unlink(s, *w);
+        ++s.running;
+    }
+    return victims;
+}
+
+void wake_victims(Victims const& victims) {
+    for (auto& [w, why] : victims) finish_wake(*w, why);
+}
+
+// A parked wait that only another task can end: registered, and no longer running.
+void block(Scheduler& s, Waiter& w) {
+    Victims victims;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (w.claimed.load(std::memory_order_acquire)) return;  // Already woken while arming.
+        link(s, w);
+        if (--s.running == 0) victims = deadlock_victims(s);
+    }
+    wake_victims(victims);
+}
+
+// Work that may still wake someone: a task (which the final join waits for), or a timer that
+// settles a promise (which it does not: only awaiting it could observe it).
+void work_started(Scheduler& s, bool task) {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    if (task) ++s.live;
+    ++s.running;
+}
+
+void work_finished(Scheduler& s, bool task) {
+    Victims victims;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (task) --s.live;
+        --s.running;
+        if (s.live == 0 && s.joiner && claim(*s.joiner)) {
+            Waiter* main = s.joiner;
+            s.joiner = nullptr;
+            if (main->registered) {
+                unlink(s, *main);
+                ++s.running;
+            }
+            victims.emplace_back(main, Waiter::Why::Woken);
+        } else if (s.running == 0) {
+            victims = deadlock_victims(s);
+        }
+    }
+    wake_victims(victims);
+}
+
+// The one place a task or thread waits: `arm` hands `w` to whoever will wake it (a promise, a
+// channel, the timer, the I/O pool); it may wake `w` at once. Returns why `w` was woken.
+//
+// A suspended TBB task may be resumed on another thread while the suspend callback still runs
+// (on another stack), and then reuse its own stack. So the callback first copies everything it
+// needs, `arm` included (arms capture by value), and from then on touches only those copies.
+template <class Arm>
+Waiter::Why park(Thread& th, std::shared_ptr<Waiter> const& w, Arm const& arm) {
+    auto after_arm = [](Scheduler* s, std::shared_ptr<TaskControl> task, std::shared_ptr<Waiter> w) {
+        if (task && w->cancellable()) {
+            std::lock_guard<std::mutex> lock(task->mutex);
+            task->wait = w;
+            if (task->cancelled.load(std::memory_order_acquire)) wake(*s, *w, Waiter::Why::Cancelled);
+        }
+        if (w->counts_as_blocked()) block(*s, *w);
+    };
+    if (w->blocking) {
+        arm();
+        after_arm(th.rt.scheduler, th.task, w);
+        std::unique_lock<std::mutex> lock(w->mutex);
+        w->cv.wait(lock, [&] { return w->woken; });
+    } else {
+#if !RUFF_THREAD_TASKS
+        Scheduler* s = th.rt.scheduler;
+        s->suspended.fetch_add(1, std::memory_order_relaxed);
+        tbb::task::suspend([&](tbb::task::suspend_point sp) {
+            Scheduler* sched = s;
+            std::shared_ptr<Waiter> waiter = w;
+            std::shared_ptr<TaskControl> task = th.task;
+            Arm arm_copy = arm;
+            waiter->sp = sp;
+            arm_copy();
+            after_arm(sched, std::move(task), std::move(waiter));
+        });
+        s->suspended.fetch_sub(1, std::memory_order_relaxed);
+#endif
+    }
+    if (th.task) {
+        std::lock_guard<std::mutex> lock(th.task->mutex);
+        if (th.task->wait == w) th.task->wait.reset();
+    }
+    return w->why;
+}
+
+// A new wait for the calling task or thread.
+std::shared_ptr<Waiter> new_waiter(Thread& th, Waiter::Kind kind) {
+    return std::make_shared<Waiter>(kind, RUFF_THREAD_TASKS || th.task == nullptr, th.task == nullptr);
+}
+
+[[noreturn]] void raise_deadlock(Thread& th) { raise(th, ErrorType::DeadlockError, "all tasks are waiting"); }
+
+}  // namespace
+
+void TimerThread::add(Clock::time_point deadline, std::shared_ptr<Waiter> w, Scheduler* s, std::function<void()> fire) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!m_started) {
+        m_started = true;
+        start_thread(size_t(256) << 10, [this, s] { run(s); });
+    }
+    bool earliest = m_heap.empty() || deadline < m_heap.top().deadline;
+    m_heap.push(Entry{deadline, m_seq++, std::move(w), std::move(fire)});
+    if (earliest) m_cv.notify_one();
+}
+
+void TimerThread::run(Scheduler* s) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    for (;;) {
+        if (m_heap.empty()) {
+            m_cv.wait(lock);
+            continue;
+        }
+        auto deadline = m_heap.top().deadline;
+        if (Clock::now() < deadline) {
+            m_cv.wait_until(lock, deadline);
+            continue;
+        }
+        Entry entry = m_heap.top();
+        m_heap.pop();
+        lock.unlock();
+        if (entry.waiter) wake(*s, *entry.waiter, Waiter::Why::Timeout);
+        if (entry.fire) entry.fire();
+        entry = {};
+        lock.lock();
+    }
+}
+
+void IoPool::post(absl::FunctionRef<void()> fn, std::shared_ptr<Waiter> w, Scheduler* s) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_max_threads == 0) m_max_threads = static_cast<size_t>(env_int("RUFF_IO_THREADS", std::max<size_t>(4, s->threads)));
+    m_jobs.push_back(Job{fn, std::move(w)});
+    if (m_idle > 0) {
+        m_cv.notify_one();
+    } else if (m_threads < m_max_threads) {
+        ++m_threads;
+        start_thread(size_t(256) << 10, [this, s] { run(s); });
+    }
+}
+
+void IoPool::run(Scheduler* s) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    for (;;) {
+        if (m_jobs.empty()) {
+            ++m_idle;
+            m_cv.wait(lock, [&] { return !m_jobs.empty(); });
+            --m_idle;
+        }
+        Job job = std::move(m_jobs.front());
+        m_jobs.pop_front();
+        lock.unlock();
+        job.fn();  // Never raises (run_blocking's contract); the task waits for it, uncancellable.
+        wake(*s, *job.waiter, Waiter::Why::Woken);
+        job.waiter.reset();
+        lock.lock();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Promises
 
 Value make_promise() { return Value::adopt(TAG_PROMISE, new Promise()); }
 
@@ -85,6 +478,9 @@ static void on_settled(Promise* p, std::function<void()> fn) {
     fn();
 }
 
+// ---------------------------------------------------------------------------------------------
+// Tasks
+
 // Before the first task: every global of every module becomes shared, so tasks may read them.
 static void start_sharing(Thread& th) {
     if (th.rt.tasks_started.load(std::memory_order_acquire)) return;
@@ -104,66 +500,88 @@ static void start_sharing(Thread& th) {
     th.rt.tasks_started.store(true, std::memory_order_release);
 }
 
+namespace {
+
+struct Job {
+    Value callee;
+    std::vector<Value> args;
+    Value promise;
+    bool body_only;  // Run an async function's body here (not a call that would start a task).
+    std::shared_ptr<TaskControl> control;
+};
+
 // The body of a task: its own Thread (frames, depth, stack guard), the call, the settlement.
-static void run_task(Runtime& rt, Value callee, std::vector<Value> args, Value promise, bool body_only) {
+void run_task(Runtime& rt, Job& job) {
+    auto* p = job.promise.as<Promise>();
+    if (job.control->cancelled.load(std::memory_order_acquire)) return;  // Cancelled before it ran.
     Thread th(rt);
-    init_stack_limit(th, k_task_stack_size / 2);
-    auto* p = promise.as<Promise>();
+    th.task = job.control;
+    th.cancel_flag = &job.control->cancelled;
+    init_stack_limit(th, rt.scheduler->stack_size / 2);
     try {
-        Value result = body_only ? rt.run_body(th, callee.as<Function>(), args) : call_value(th, callee, args);
+        Value result;
+        if (job.body_only) {
+            auto* fn = job.callee.as<Function>();
+            size_t given = job.args.size() - (fn->info->is_method ? 1 : 0);
+            if (given < fn->info->min_params || given > fn->info->max_params)
+                check_arity(th, fn->info->name, fn->info->min_params, fn->info->max_params, given);
+            result = rt.run_body(th, fn, job.args);
+        } else {
+            result = call_value(th, job.callee, job.args);
+        }
         // A callee that is itself async returns a promise: this task settles with its outcome.
         while (result.is(TAG_PROMISE)) result = await_value(th, result);
         settle_promise(th, p, std::move(result), false);
     } catch (RuffException& e) {
         settle_promise(th, p, std::move(e.error), true);
-        note_unhandled(th, promise);
+        note_unhandled(th, job.promise);
     } catch (ExitRequest& e) {
         rt.flush_stdout();
         std::_Exit(e.code);
     }
 }
 
-static Value start(Thread& th, Value callee, std::vector<Value> args, bool body_only) {
+void submit(Scheduler& s, Thread& th, std::unique_ptr<Job> job) {
+    Runtime* rt = &th.rt;
+    auto body = [rt, job = job.release()] {  // TBB wants a const call operator.
+        Scheduler& s = *rt->scheduler;
+        {
+            std::unique_ptr<Job> own(job);  // Releases the task's values before it counts as finished.
+            run_task(*rt, *own);
+        }
+        work_finished(s, true);
+    };
+#if RUFF_THREAD_TASKS
+    start_thread(s.stack_size, std::move(body));
+#else
+    if (th.task) s.group.run(std::move(body));  // From a task: this worker's own deque.
+    else s.arena.enqueue(s.group.defer(std::move(body)));  // From outside the arena.
+#endif
+}
+
+Value start(Thread& th, Value callee, std::vector<Value> args, bool body_only, std::shared_ptr<TaskControl>* control) {
+    Scheduler& s = scheduler_of(th.rt);
     Value promise = make_promise();
     start_sharing(th);
     share(callee);
     for (auto const& a : args) share(a);
     share(promise);
-    struct Job {
-        Value callee;
-        std::vector<Value> args;
-        Value promise;
-        bool body_only;
-    };
-    auto job = std::make_shared<Job>(Job{std::move(callee), std::move(args), promise, body_only});
-    Runtime& rt = th.rt;
-    rt.scheduler->group.run([&rt, job] {
-        run_task(rt, std::move(job->callee), std::move(job->args), std::move(job->promise), job->body_only);
-    });
+    auto job = std::make_unique<Job>(Job{std::move(callee), std::move(args), promise, body_only, std::make_shared<TaskControl>()});
+    if (control) *control = job->control;
+    work_started(s, true);
+    submit(s, th, std::move(job));
     return promise;
 }
 
-Value start_async_call(Thread& th, Function* fn, std::span<Value> args) {
-    if (parallel(th)) return start(th, Value::borrow(TAG_FUNCTION, fn), std::vector<Value>(args.begin(), args.end()), true);
-    // --sched=seq: the body runs to completion at the call (ASYNC.md §5.8).
+// --sched=seq: `call` runs to completion now; its outcome settles a new promise. A rejection is
+// noted for the exit report unless an await observes it first.
+template <class Call>
+Value run_at_call(Thread& th, Call&& call) {
     Value promise = make_promise();
     auto* p = promise.as<Promise>();
     try {
-        settle_promise(th, p, th.rt.run_body(th, fn, args), false);
-    } catch (RuffException& e) {
-        settle_promise(th, p, std::move(e.error), true);
-        note_unhandled(th, promise);
-    }
-    return promise;
-}
-
-Value start_task(Thread& th, Value callee, std::vector<Value> args) {
-    if (parallel(th)) return start(th, std::move(callee), std::move(args), false);
-    Value promise = make_promise();
-    auto* p = promise.as<Promise>();
-    try {
-        Value result = call_value(th, callee, args);
-        // An async function called from a task returns its own promise: adopt its outcome.
+        Value result = call();
+        // An async function called as a task's body returns its own promise: adopt its outcome.
         if (result.is(TAG_PROMISE) && state_of(result.as<Promise>()) != PromiseState::Pending) {
             auto* inner = result.as<Promise>();
             inner->observed = true;
@@ -178,22 +596,100 @@ Value start_task(Thread& th, Value callee, std::vector<Value> args) {
     return promise;
 }
 
-// Suspends the calling task until `p` settles; the settling thread resumes it.
-static void wait_for(Thread& th, Promise* p) {
-    // `th` lives on the task's own stack, so it travels with the task if it resumes elsewhere.
-    while (state_of(p) == PromiseState::Pending)
-        tbb::task::suspend([p](tbb::task::suspend_point sp) { on_settled(p, [sp] { tbb::task::resume(sp); }); });
+}  // namespace
+
+Value start_async_call(Thread& th, Function* fn, std::span<Value> args) {
+    if (parallel(th))
+        return start(th, Value::borrow(TAG_FUNCTION, fn), std::vector<Value>(args.begin(), args.end()), true, nullptr);
+    return run_at_call(th, [&] { return th.rt.run_body(th, fn, args); });
+}
+
+Value start_task(Thread& th, Value callee, std::vector<Value> args, std::shared_ptr<TaskControl>* control) {
+    if (parallel(th)) {
+        // An async function's body runs in this very task (not in a second one it would await),
+        // so that cancelling the task stops the body.
+        bool async_body = callee.is(TAG_FUNCTION) && callee.as<Function>()->info->kind == FunctionKind::Async;
+        return start(th, std::move(callee), std::move(args), async_body, control);
+    }
+    if (control) control->reset();
+    return run_at_call(th, [&] { return call_value(th, callee, args); });
+}
+
+void join_tasks(Thread& th) {
+    Scheduler* s = th.rt.scheduler;
+    if (!s) return;
+    auto w = new_waiter(th, Waiter::Kind::Join);
+    bool wait = false;
+    {
+        std::lock_guard<std::mutex> lock(s->mutex);
+        if (s->live > 0) {
+            s->joiner = w.get();
+            wait = true;
+        }
+    }
+    if (wait) park(th, w, [] {});
+#if !RUFF_THREAD_TASKS
+    // Every task has finished its Ruff work; let TBB finish its own bookkeeping too.
+    s->arena.execute([s] { s->group.wait(); });
+#endif
+}
+
+[[noreturn]] void raise_cancelled(Thread& th) { raise(th, ErrorType::CancelledError, "Task was cancelled"); }
+
+bool cancel_task(Thread& th, TaskHandle* h) {
+    auto* p = h->promise.as<Promise>();
+    if (state_of(p) != PromiseState::Pending) return false;
+    h->cancelled = true;
+    settle_promise(th, p, make_error(th, error_type_name(ErrorType::CancelledError), "Task was cancelled"), true);
+    p->observed = true;  // A deliberate cancellation is no unhandled error; await still raises it.
+    if (!h->control) return true;
+    h->control->cancelled.store(true, std::memory_order_release);
+    std::shared_ptr<Waiter> w;
+    {
+        std::lock_guard<std::mutex> lock(h->control->mutex);
+        w = h->control->wait;
+    }
+    if (w && w->cancellable()) wake(*th.rt.scheduler, *w, Waiter::Why::Cancelled);
+    return true;
+}
+
+// Parks until `p` settles (or, if timeout_ms >= 0, that many milliseconds pass); false if it
+// has not settled.
+static bool wait_for(Thread& th, Promise* p, int64_t timeout_ms) {
+    while (state_of(p) == PromiseState::Pending) {
+        Scheduler* s = th.rt.scheduler;
+        if (!s) return false;  // No task exists that could settle it.
+        auto w = new_waiter(th, timeout_ms >= 0 ? Waiter::Kind::Timed : Waiter::Kind::Await);
+        auto deadline = Clock::now() + std::chrono::milliseconds(std::max<int64_t>(timeout_ms, 0));
+        auto why = park(th, w, [s, w, p, timed = timeout_ms >= 0, deadline] {
+            if (timed) s->timer.add(deadline, w, s);
+            on_settled(p, [s, w] { wake(*s, *w, Waiter::Why::Woken); });
+        });
+        switch (why) {
+        case Waiter::Why::Woken: break;
+        case Waiter::Why::Deadlock: raise_deadlock(th);
+        case Waiter::Why::Cancelled: raise_cancelled(th);
+        case Waiter::Why::Timeout: return state_of(p) != PromiseState::Pending;
+        }
+    }
+    return true;
 }
 
 Value await_value(Thread& th, Value const& v) {
+    check_cancelled(th);
     if (!v.is(TAG_PROMISE)) return v;
     auto* p = v.as<Promise>();
-    if (state_of(p) == PromiseState::Pending) wait_for(th, p);
+    if (state_of(p) == PromiseState::Pending && !wait_for(th, p, -1)) raise_deadlock(th);
     if (state_of(p) == PromiseState::Rejected) {
         p->observed = true;
         reraise(p->result);
     }
     return p->result;
+}
+
+bool wait_settled_for(Thread& th, Promise* p, int64_t ms) {
+    check_cancelled(th);
+    return wait_for(th, p, ms);
 }
 
 // Re-raises the lowest-index rejection among settled promises; returns if there is none.
@@ -203,34 +699,27 @@ static void raise_first_rejection(Thread& th, std::span<Value const> items) {
 }
 
 Value await_all(Thread& th, std::span<Value const> items) {
+    check_cancelled(th);
     raise_first_rejection(th, items);
-    if (parallel(th)) {
-        // One suspension on a latch: it fires when every promise has settled, or at the first
+    std::vector<Promise*> pending;
+    for (auto const& item : items)
+        if (item.is(TAG_PROMISE) && state_of(item.as<Promise>()) == PromiseState::Pending) pending.push_back(item.as<Promise>());
+    if (!pending.empty() && th.rt.scheduler) {
+        // One wait on a latch: it fires when every promise has settled, or at the first
         // rejection (fail fast).
-        struct Latch {
-            std::atomic<size_t> remaining;
-            std::atomic<bool> fired{false};
-            tbb::task::suspend_point sp{};
-            std::atomic<bool> armed{false};
-        };
-        auto latch = std::make_shared<Latch>();
-        std::vector<Promise*> pending;
-        for (auto const& item : items)
-            if (item.is(TAG_PROMISE) && state_of(item.as<Promise>()) == PromiseState::Pending) pending.push_back(item.as<Promise>());
-        if (!pending.empty()) {
-            latch->remaining = pending.size();
-            tbb::task::suspend([&](tbb::task::suspend_point sp) {
-                latch->sp = sp;
-                latch->armed.store(true, std::memory_order_release);
-                for (Promise* p : pending) {
-                    on_settled(p, [latch, p] {
-                        bool last = latch->remaining.fetch_sub(1) == 1;
-                        if ((last || state_of(p) == PromiseState::Rejected) && !latch->fired.exchange(true))
-                            tbb::task::resume(latch->sp);
-                    });
-                }
-            });
-        }
+        Scheduler* s = th.rt.scheduler;
+        auto w = new_waiter(th, Waiter::Kind::Await);
+        auto remaining = std::make_shared<std::atomic<size_t>>(pending.size());
+        auto why = park(th, w, [s, w, remaining, pending] {
+            for (Promise* p : pending) {
+                on_settled(p, [s, w, remaining, p] {
+                    bool last = remaining->fetch_sub(1, std::memory_order_acq_rel) == 1;
+                    if (last || state_of(p) == PromiseState::Rejected) wake(*s, *w, Waiter::Why::Woken);
+                });
+            }
+        });
+        if (why == Waiter::Why::Deadlock) raise_deadlock(th);
+        if (why == Waiter::Why::Cancelled) raise_cancelled(th);
         raise_first_rejection(th, items);
     }
     std::vector<Value> results;
@@ -239,12 +728,33 @@ Value await_all(Thread& th, std::span<Value const> items) {
     return make_array(std::move(results));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Channels
+
 Value make_channel() { return Value::adopt(TAG_CHANNEL, new Channel()); }
 
 bool channel_send(Thread& th, Channel* ch, Value v) {
-    std::lock_guard<std::mutex> lock(ch->mutex);
-    if (ch->closed) raise(th, ErrorType::ValueError, "Channel is closed");
-    ch->items.push_back(std::move(v));
+    if (th.rt.tasks_started.load(std::memory_order_relaxed)) share(v);
+    std::shared_ptr<Waiter> receiver;
+    bool closed = false;
+    {
+        std::lock_guard<std::mutex> lock(ch->mutex);
+        closed = ch->closed;
+        if (!closed) {
+            // Hand the value straight to the oldest receiver still waiting.
+            while (!ch->receivers.empty() && !receiver) {
+                std::shared_ptr<Waiter> r = std::move(ch->receivers.front());
+                ch->receivers.pop_front();
+                if (claim(*r)) {
+                    r->value = std::move(v);
+                    receiver = std::move(r);
+                }
+            }
+            if (!receiver) ch->items.push_back(std::move(v));
+        }
+    }
+    if (closed) raise(th, ErrorType::ValueError, "Channel is closed");
+    if (receiver) resume_claimed(*th.rt.scheduler, *receiver, Waiter::Why::Woken);
     return true;
 }
 
@@ -256,12 +766,116 @@ Value channel_try_receive(Thread& th, Channel* ch) {
     return v;
 }
 
-Value channel_receive(Thread& th, Channel* ch) { return channel_try_receive(th, ch); }
+// receive() and receive_timeout(): waits while the channel is empty and open.
+static Value receive(Thread& th, Channel* ch, int64_t timeout_ms) {
+    check_cancelled(th);
+    {
+        std::lock_guard<std::mutex> lock(ch->mutex);
+        if (!ch->items.empty()) {
+            Value v = std::move(ch->items.front());
+            ch->items.pop_front();
+            return v;
+        }
+        if (ch->closed) return Value();
+    }
+    Scheduler* s = th.rt.scheduler;
+    if (!s) {  // No task exists that could send (always so under --sched=seq).
+        if (timeout_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
+        return Value();
+    }
+    auto w = new_waiter(th, timeout_ms >= 0 ? Waiter::Kind::Timed : Waiter::Kind::Receive);
+    auto deadline = Clock::now() + std::chrono::milliseconds(std::max<int64_t>(timeout_ms, 0));
+    auto why = park(th, w, [s, w, ch, timed = timeout_ms >= 0, deadline] {
+        if (timed) s->timer.add(deadline, w, s);
+        bool now = false;
+        {
+            std::lock_guard<std::mutex> lock(ch->mutex);
+            if (!ch->items.empty() || ch->closed) {
+                if ((now = claim(*w)) && !ch->items.empty()) {
+                    w->value = std::move(ch->items.front());
+                    ch->items.pop_front();
+                }
+            } else {
+                ch->receivers.push_back(w);  // From here on a sender may wake `w`.
+            }
+        }
+        if (now) resume_claimed(*s, *w, Waiter::Why::Woken);
+    });
+    if (why == Waiter::Why::Cancelled) raise_cancelled(th);
+    return why == Waiter::Why::Woken ? std::move(w->value) : Value();
+}
+
+Value channel_receive(Thread& th, Channel* ch) { return receive(th, ch, -1); }
+
+Value channel_receive_timeout(Thread& th, Channel* ch, int64_t ms) { return receive(th, ch, std::max<int64_t>(ms, 0)); }
 
 void channel_close(Thread& th, Channel* ch) {
-    std::lock_guard<std::mutex> lock(ch->mutex);
-    ch->closed = true;
+    std::deque<std::shared_ptr<Waiter>> receivers;
+    {
+        std::lock_guard<std::mutex> lock(ch->mutex);
+        ch->closed = true;
+        receivers.swap(ch->receivers);
+    }
+    for (auto& r : receivers) wake(*th.rt.scheduler, *r, Waiter::Why::Woken);  // Each gets null.
 }
+
+// ---------------------------------------------------------------------------------------------
+// Timers and blocking calls
+
+// True when the caller is a task that may suspend rather than block its thread.
+static bool may_suspend(Thread& th) {
+    Scheduler* s = th.rt.scheduler;
+    return s && th.task && s->suspended.load(std::memory_order_relaxed) < s->max_suspended;
+}
+
+void sleep_for(Thread& th, int64_t ms) {
+    check_cancelled(th);
+    if (ms <= 0) return;
+    if (!may_suspend(th)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        check_cancelled(th);
+        return;
+    }
+    Scheduler* s = th.rt.scheduler;
+    auto w = new_waiter(th, Waiter::Kind::Timed);
+    auto deadline = Clock::now() + std::chrono::milliseconds(ms);
+    if (park(th, w, [s, w, deadline] { s->timer.add(deadline, w, s); }) == Waiter::Why::Cancelled) raise_cancelled(th);
+}
+
+Value sleep_promise(Thread& th, int64_t ms) {
+    Value promise = make_promise();
+    if (!parallel(th)) {
+        sleep_for(th, ms);
+        settle_promise(th, promise.as<Promise>(), Value(), false);
+        return promise;
+    }
+    // A timer settles it: no task, no thread (ASYNC.md §5.6). Until then it counts as work that
+    // can still wake an await, so awaiting it is no deadlock.
+    Scheduler& s = scheduler_of(th.rt);
+    share(promise);
+    work_started(s, false);
+    Scheduler* sp = &s;
+    s.timer.add(Clock::now() + std::chrono::milliseconds(std::max<int64_t>(ms, 0)), nullptr, sp, [sp, promise] {
+        Thread timer_thread(*sp->rt);
+        settle_promise(timer_thread, promise.as<Promise>(), Value(), false);
+        work_finished(*sp, false);
+    });
+    return promise;
+}
+
+void run_blocking(Thread& th, absl::FunctionRef<void()> fn) {
+    if (RUFF_THREAD_TASKS || !may_suspend(th)) {
+        fn();  // The main program's own thread, a thread-per-task build, or admission control.
+    } else {
+        Scheduler* s = th.rt.scheduler;
+        auto w = new_waiter(th, Waiter::Kind::Io);
+        park(th, w, [s, w, fn] { s->io.post(fn, w, s); });
+    }
+    check_cancelled(th);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unhandled errors
 
 void note_unhandled(Thread& th, Value error_or_promise) {
     std::lock_guard<std::mutex> lock(th.rt.unhandled_mutex);

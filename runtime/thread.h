@@ -70,7 +70,8 @@ public:
     // Every module's globals, shared when the first task starts (runtime/tasks.cpp).
     std::mutex modules_mutex;
     std::vector<Value> modules;
-    struct Scheduler* scheduler = nullptr;  // The oneTBB arena, when --sched=par.
+    // The task scheduler (oneTBB arena, timers, I/O pool), created when the first task starts.
+    struct Scheduler* scheduler = nullptr;
 
     // The shared_* store (ASYNC.md §1.2 "Shared values"): one map for all tasks.
     std::mutex shared_mutex;
@@ -98,6 +99,10 @@ public:
     uint32_t depth = 0;
     uint32_t max_depth = 10000;          // Copied from Options at thread start.
     char const* stack_limit = nullptr;  // Below this address the native stack is nearly full.
+    // The task this thread context runs (null for the main program): its cancellation flag is
+    // checked at waits and loop back-edges (runtime/tasks.h).
+    std::shared_ptr<struct TaskControl> task;
+    std::atomic<bool> const* cancel_flag = nullptr;
 
     void set_pos(SourcePos p) {
         auto& f = frames.back();

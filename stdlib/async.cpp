@@ -8,10 +8,8 @@
 // results are collected with await_value()/await_all(). These functions therefore keep their
 // meaning unchanged when tasks stop running at the call and run in parallel.
 #include <atomic>
-#include <chrono>
 #include <deque>
 #include <iterator>
-#include <thread>
 #include <utility>
 
 #include "runtime/ops.h"
@@ -32,10 +30,6 @@ Value internal_builtin(char const* name, BuiltinFn fn, int min_args, int max_arg
 }
 
 bool is_callable(Value const& v) { return v.is(TAG_FUNCTION) || v.is(TAG_BUILTIN); }
-
-void sleep_ms(int64_t ms) {
-    if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-}
 
 // A task's outcome; a result that is itself a promise (a mapper that is an async function) is
 // awaited in turn.
@@ -106,23 +100,10 @@ Value task_await_all(Thread& th, std::span<Value> args) {
     }
 }
 
-Value task_sleep(Thread& th, std::span<Value> args) {
-    sleep_ms(args[0].as_int());
-    return Value();
-}
-
 // (promise, ms): the promise's outcome if it settles within ms, else a timeout error.
 Value task_timeout(Thread& th, std::span<Value> args) {
-    auto* p = args[0].as<Promise>();
     int64_t ms = args[1].as_int();
-    auto settled = [p] {
-        return std::atomic_ref<PromiseState>(p->state).load(std::memory_order_acquire) != PromiseState::Pending;
-    };
-    if (!settled()) {
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-        while (!settled() && std::chrono::steady_clock::now() < deadline) sleep_ms(1);
-        if (!settled()) raise(th, ErrorType::Error, cat("Timeout after ", ms, "ms"));
-    }
+    if (!wait_settled_for(th, args[0].as<Promise>(), ms)) raise(th, ErrorType::Error, cat("Timeout after ", ms, "ms"));
     return await_value(th, args[0]);  // The original value or error; the promise stays awaitable.
 }
 
@@ -135,7 +116,7 @@ std::string index_note(std::span<Value> args, size_t at) {
 Value task_read_file(Thread& th, std::span<Value> args) {
     std::string path(string_view_of(args[0]));
     std::string text;
-    std::string reason = read_text_file(path, text);
+    std::string reason = read_text_file(th, path, text);
     if (!reason.empty())
         raise(th, ErrorType::IOError, cat("Failed to read file '", path, "'", index_note(args, 1), ": ", reason));
     return make_string(std::move(text));
@@ -226,7 +207,7 @@ Value async_spawn_task(Thread& th, std::span<Value> args) {
     Value f = args[0];
     auto* handle = new TaskHandle();
     Value result = Value::adopt(TAG_TASKHANDLE, handle);
-    handle->promise = start_task(th, f, rest_of(args));
+    handle->promise = start_task(th, f, rest_of(args), &handle->control);
     return result;
 }
 
@@ -238,17 +219,10 @@ TaskHandle* arg_task(Thread& th, std::span<Value> args, std::string_view fn) {
 // The task's promise, as often as asked (ASYNC.md §5.2).
 Value async_await_task(Thread& th, std::span<Value> args) { return arg_task(th, args, "await_task")->promise; }
 
-// A task that has not finished is marked cancelled and its promise rejects with CancelledError
-// (its work is not interrupted: tasks.h has no cancellation point yet); true if so.
+// A task that has not finished is cancelled (runtime/tasks.h: its promise rejects with
+// CancelledError at once, and the task stops at its next wait or loop back-edge); true if so.
 Value async_cancel_task(Thread& th, std::span<Value> args) {
-    auto* handle = arg_task(th, args, "cancel_task");
-    auto* p = handle->promise.as<Promise>();
-    if (std::atomic_ref<PromiseState>(p->state).load(std::memory_order_acquire) != PromiseState::Pending)
-        return Value::from_bool(false);
-    handle->cancelled = true;
-    settle_promise(th, p, make_error(th, error_type_name(ErrorType::CancelledError), "Task was cancelled"), true);
-    p->observed = true;  // A deliberate cancellation is no unhandled error; await still raises it.
-    return Value::from_bool(true);
+    return Value::from_bool(cancel_task(th, arg_task(th, args, "cancel_task")));
 }
 
 Value async_channel(Thread&, std::span<Value>) { return make_channel(); }
@@ -335,13 +309,13 @@ Value async_sleep(Thread& th, std::span<Value> args) {
     if (!args[0].is_int()) raise(th, ErrorType::TypeError, "async_sleep() requires an integer milliseconds argument");
     int64_t ms = args[0].as_int();
     if (ms < 0) raise(th, ErrorType::ValueError, cat("async_sleep() requires non-negative milliseconds, got ", ms));
-    static Value const body = internal_builtin("async_sleep", task_sleep, 1, 1);
-    return start_task(th, body, {args[0]});
+    return sleep_promise(th, ms);
 }
 
-// sleep(ms): blocks for ms milliseconds (a Float is truncated, a negative count is 0).
+// sleep(ms): waits ms milliseconds (a Float is truncated, a negative count is 0); a task is
+// suspended meanwhile, so its worker runs other tasks.
 Value sys_sleep(Thread& th, std::span<Value> args) {
-    sleep_ms(trunc_to_int(arg_number(th, args, 0, "sleep")));
+    sleep_for(th, trunc_to_int(arg_number(th, args, 0, "sleep")));
     return Value();
 }
 

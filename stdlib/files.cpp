@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runtime/tasks.h"
 #include "stdlib/stdlib.h"
 
 namespace ruff {
@@ -138,7 +139,7 @@ std::string write_atomic(std::string const& target, std::string_view content) {
 Value file_read(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "read_file"));
     std::string text;
-    std::string reason = read_text_file(path, text);
+    std::string reason = read_text_file(th, path, text);
     if (!reason.empty()) io_error(th, "read file", path, reason);
     return make_string(std::move(text));
 }
@@ -159,28 +160,39 @@ Value file_append(Thread& th, std::span<Value> args) {
         if (!write_all(inherited, content)) os_error(th, "append to file", path, errno);
         return Value::from_bool(true);
     }
-    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
-    if (fd < 0) os_error(th, "append to file", path, errno);
-    bool ok = write_all(fd, content);
-    int err = errno;
-    if (::close(fd) != 0 && ok) ok = false, err = errno;
-    if (!ok) os_error(th, "append to file", path, err);
+    int err = 0;
+    run_blocking(th, [&] {
+        int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+        if (fd < 0) {
+            err = errno;
+            return;
+        }
+        if (!write_all(fd, content)) err = errno;
+        if (::close(fd) != 0 && err == 0) err = errno;
+    });
+    if (err) os_error(th, "append to file", path, err);
     return Value::from_bool(true);
 }
 
 // Entry names without "." and "..", sorted bytewise; names that are not UTF-8 are skipped.
 Value file_list_dir(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "list_dir"));
-    DIR* dir = ::opendir(path.c_str());
-    if (!dir) os_error(th, "list directory", path, errno);
     std::vector<std::string> names;
-    errno = 0;
-    while (dirent* entry = ::readdir(dir)) {
-        std::string_view name = entry->d_name;
-        if (name != "." && name != ".." && utf8_valid(name)) names.emplace_back(name);
-    }
-    int err = errno;
-    ::closedir(dir);
+    int err = 0;
+    run_blocking(th, [&] {
+        DIR* dir = ::opendir(path.c_str());
+        if (!dir) {
+            err = errno;
+            return;
+        }
+        errno = 0;
+        while (dirent* entry = ::readdir(dir)) {
+            std::string_view name = entry->d_name;
+            if (name != "." && name != ".." && utf8_valid(name)) names.emplace_back(name);
+        }
+        err = errno;
+        ::closedir(dir);
+    });
     if (err) os_error(th, "list directory", path, err);
     std::sort(names.begin(), names.end());
     std::vector<Value> out;
@@ -192,8 +204,12 @@ Value file_list_dir(Thread& th, std::span<Value> args) {
 // True for any existing path (directories included; symlinks followed).
 Value file_exists(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "file_exists"));
-    struct stat st;
-    return Value::from_bool(::stat(path.c_str(), &st) == 0);
+    bool exists = false;
+    run_blocking(th, [&] {
+        struct stat st;
+        exists = ::stat(path.c_str(), &st) == 0;
+    });
+    return Value::from_bool(exists);
 }
 
 constexpr BuiltinEntry k_files_builtins[] = {
@@ -207,18 +223,22 @@ constexpr BuiltinEntry k_files_builtins[] = {
 
 }  // namespace
 
-std::string read_binary_data(std::string const& path, std::string& out) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::strerror(errno);
-    bool ok = read_all(fd, out);
-    int err = errno;
-    ::close(fd);
-    if (!ok) return std::strerror(err);
-    return {};
+std::string read_binary_data(Thread& th, std::string const& path, std::string& out) {
+    int err = 0;
+    run_blocking(th, [&] {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            err = errno;
+            return;
+        }
+        if (!read_all(fd, out)) err = errno;
+        ::close(fd);
+    });
+    return err ? std::string(std::strerror(err)) : std::string();
 }
 
-std::string read_text_file(std::string const& path, std::string& out) {
-    std::string reason = read_binary_data(path, out);
+std::string read_text_file(Thread& th, std::string const& path, std::string& out) {
+    std::string reason = read_binary_data(th, path, out);
     if (!reason.empty()) return reason;
     if (!utf8_valid(out)) return "stream did not contain valid UTF-8";
     return {};
@@ -227,11 +247,13 @@ std::string read_text_file(std::string const& path, std::string& out) {
 std::string write_text_file(Thread& th, std::string const& path, std::string_view content) {
     int fd = -1;
     std::string target = resolve_target(path, fd);
-    if (fd >= 0) {
-        th.rt.flush_stdout();
-        return write_all(fd, content) ? std::string() : std::string(std::strerror(errno));
-    }
-    return write_atomic(target, content);
+    if (fd >= 0) th.rt.flush_stdout();  // An inherited descriptor (/dev/stdout): keep the order.
+    std::string reason;
+    run_blocking(th, [&] {
+        if (fd >= 0) reason = write_all(fd, content) ? std::string() : std::string(std::strerror(errno));
+        else reason = write_atomic(target, content);
+    });
+    return reason;
 }
 
 void register_files(Runtime& rt) { register_table(rt, k_files_builtins); }

@@ -35,7 +35,7 @@ Value make_bytes(std::string data) {
 Value path_read_lines(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "read_lines"));
     std::string text;
-    std::string reason = read_text_file(path, text);
+    std::string reason = read_text_file(th, path, text);
     if (!reason.empty()) io_error(th, cat("read file ", quoted(path)), reason);
     std::string_view s = text;
     std::vector<Value> out;
@@ -107,7 +107,7 @@ Value path_copy_file(Thread& th, std::span<Value> args) {
     if (::stat(from.c_str(), &st) != 0) fail(std::strerror(errno));
     if (S_ISDIR(st.st_mode)) fail(std::strerror(EISDIR));
     std::string data;
-    std::string reason = read_binary_data(from, data);
+    std::string reason = read_binary_data(th, from, data);
     if (!reason.empty()) fail(reason);
     reason = write_text_file(th, to, data);
     if (!reason.empty()) fail(reason);
@@ -120,7 +120,7 @@ Value path_copy_file(Thread& th, std::span<Value> args) {
 Value path_read_binary_file(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "read_binary_file"));
     std::string data;
-    std::string reason = read_binary_data(path, data);
+    std::string reason = read_binary_data(th, path, data);
     if (!reason.empty()) io_error(th, cat("read binary file ", quoted(path)), reason);
     return make_bytes(std::move(data));
 }

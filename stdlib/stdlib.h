@@ -46,11 +46,12 @@ void register_paths(Runtime& rt);
 void register_process(Runtime& rt);
 
 // File helpers shared by files.cpp and async.cpp. Each returns "" on success, else the reason
-// (the OS text, or "stream did not contain valid UTF-8"); the caller words the error.
+// (the OS text, or "stream did not contain valid UTF-8"); the caller words the error. The
+// system calls go through run_blocking() (runtime/tasks.h): from a task they never stall others.
 // Reads the whole file as UTF-8 text into `out`.
-std::string read_text_file(std::string const& path, std::string& out);
+std::string read_text_file(Thread& th, std::string const& path, std::string& out);
 // Reads the whole file as raw bytes into `out`.
-std::string read_binary_data(std::string const& path, std::string& out);
+std::string read_binary_data(Thread& th, std::string const& path, std::string& out);
 // write_file's semantics: atomic replace through a temporary (DECISIONS "Files and build").
 std::string write_text_file(Thread& th, std::string const& path, std::string_view content);
 

@@ -34,6 +34,8 @@ protected:
     Runtime rt;
     Thread th{rt};
     void SetUp() override { register_stdlib(rt); }
+    // Tasks run in parallel: none may outlive the test's Runtime.
+    void TearDown() override { join_tasks(th); }
 
     Value call(std::string_view name, std::vector<Value> args) {
         Value const* f = rt.builtin(name);
@@ -58,6 +60,7 @@ protected:
     }
     Value error_value(std::string message) { return make_error(th, "Error", std::move(message)); }
     bool any_unhandled() {
+        join_tasks(th);  // A task notes its rejection when it finishes.
         return report_unhandled(th, [](Value const&) { return std::string(); });
     }
 };
