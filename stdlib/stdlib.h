@@ -47,7 +47,8 @@ void register_process(Runtime& rt);
 
 // File helpers shared by files.cpp and async.cpp. Each returns "" on success, else the reason
 // (the OS text, or "stream did not contain valid UTF-8"); the caller words the error. The
-// system calls go through run_blocking() (runtime/tasks.h): from a task they never stall others.
+// system calls that may block (FIFOs, devices, network file systems) go to the I/O pool from a
+// task (runtime/tasks.h run_blocking), so they never stall other tasks.
 // Reads the whole file as UTF-8 text into `out`.
 std::string read_text_file(Thread& th, std::string const& path, std::string& out);
 // Reads the whole file as raw bytes into `out`.
