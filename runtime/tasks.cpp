@@ -1,7 +1,11 @@
 // Promises, tasks, channels, timers and the I/O pool (ASYNC.md Part B; runtime/tasks.h has the
 // model). The parts, in the order a wait goes through them:
-//   Waiter     one wait: how it parks (TBB suspend point or condition variable), who may wake
-//              it (claim(): exactly one waker wins), and why it was woken.
+//   Fiber      a task's own stack. A TBB task runs a slice of it; parking switches back to the
+//              worker, and waking submits a new TBB task that switches into it again. (Not
+//              tbb::task::suspend: oneTBB 2021.8 stops resuming beyond about 8,000 suspended
+//              tasks, and 10,000 must work.)
+//   Waiter     one wait: how it parks (fiber or condition variable), who may wake it (claim():
+//              exactly one waker wins), and why it was woken.
 //   park()     the only place a task or thread waits.
 //   Scheduler  the arena, the live/running counts and the registry of blocked waits that
 //              deadlock detection reads, the timer thread and the I/O pool.
@@ -29,9 +33,10 @@
 #define RUFF_THREAD_TASKS 1
 #else
 #define RUFF_THREAD_TASKS 0
+#include <sys/mman.h>
+
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
-#include <oneapi/tbb/task.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
 #endif
@@ -63,6 +68,150 @@ size_t hardware_threads() {
 
 }  // namespace
 
+#if !RUFF_THREAD_TASKS
+// ---------------------------------------------------------------------------------------------
+// Fiber: a task's stack, switched to and from a worker by ruff_fiber_switch (x86-64 SysV: the
+// callee-saved registers, MXCSR and the x87 control word; no system call, unlike swapcontext).
+
+extern "C" void ruff_fiber_switch(void** save_sp, void* new_sp);
+extern "C" void ruff_fiber_start();
+asm(R"(
+    .text
+    .globl ruff_fiber_switch
+    .type ruff_fiber_switch, @function
+ruff_fiber_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $16, %rsp
+    stmxcsr 8(%rsp)
+    fnstcw (%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr 8(%rsp)
+    fldcw (%rsp)
+    addq $16, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size ruff_fiber_switch, .-ruff_fiber_switch
+
+    .globl ruff_fiber_start
+    .type ruff_fiber_start, @function
+ruff_fiber_start:
+    movq %r12, %rdi
+    call *%r13
+    ud2
+    .size ruff_fiber_start, .-ruff_fiber_start
+)");
+
+struct Fiber {
+    void* sp = nullptr;         // The fiber's saved stack pointer while it does not run.
+    void* worker_sp = nullptr;  // The worker running it now (set at each slice).
+    char* stack = nullptr;
+    std::function<void()> on_park;  // Run by the worker once the fiber has switched away.
+    std::function<void(Fiber*)> body;
+    bool finished = false;
+    struct Scheduler* sched = nullptr;
+};
+
+namespace {
+
+// Stacks with a guard page below, kept for reuse (mmap and the first touches are not free).
+class StackPool {
+public:
+    explicit StackPool(size_t size) : m_size(size) {}
+    char* take() {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (!m_free.empty()) {
+                char* stack = m_free.back();
+                m_free.pop_back();
+                return stack;
+            }
+        }
+        void* mem = ::mmap(nullptr, m_size + k_guard, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+        if (mem == MAP_FAILED) throw std::bad_alloc();
+        ::mprotect(mem, k_guard, PROT_NONE);
+        return static_cast<char*>(mem);
+    }
+    void give(char* stack) {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (m_free.size() < 64) {
+                m_free.push_back(stack);
+                return;
+            }
+        }
+        ::munmap(stack, m_size + k_guard);
+    }
+    size_t size() const { return m_size; }
+
+private:
+    static constexpr size_t k_guard = 4096;
+    size_t const m_size;
+    std::mutex m_mutex;
+    std::vector<char*> m_free;
+};
+
+extern "C" void ruff_fiber_main(Fiber* f) {
+    try {
+        f->body(f);
+    } catch (...) {
+        std::terminate();  // run_task catches every Ruff error; nothing may unwind past here.
+    }
+    f->body = nullptr;
+    f->finished = true;
+    ruff_fiber_switch(&f->sp, f->worker_sp);
+    __builtin_unreachable();
+}
+
+// A new fiber that will run `body` on a stack of the pool.
+Fiber* new_fiber(StackPool& pool, std::function<void(Fiber*)> body) {
+    auto* f = new Fiber();
+    f->stack = pool.take();
+    f->body = std::move(body);
+    // The first switch "returns" into ruff_fiber_start with r12 = f and r13 = ruff_fiber_main.
+    char* top = f->stack + 4096 + pool.size();
+    auto* frame = reinterpret_cast<uint64_t*>(top - 88);
+    uint32_t mxcsr;
+    uint16_t fpucw;
+    asm volatile("stmxcsr %0" : "=m"(mxcsr));
+    asm volatile("fnstcw %0" : "=m"(fpucw));
+    std::memset(frame, 0, 88);
+    std::memcpy(frame, &fpucw, sizeof fpucw);
+    std::memcpy(reinterpret_cast<char*>(frame) + 8, &mxcsr, sizeof mxcsr);
+    frame[4] = reinterpret_cast<uint64_t>(&ruff_fiber_main);  // r13
+    frame[5] = reinterpret_cast<uint64_t>(f);                 // r12
+    frame[8] = reinterpret_cast<uint64_t>(&ruff_fiber_start);  // return address
+    f->sp = frame;
+    return f;
+}
+
+// Runs `f` on this worker until it parks or finishes.
+void run_slice(StackPool& pool, Fiber* f) {
+    ruff_fiber_switch(&f->worker_sp, f->sp);
+    if (f->finished) {
+        pool.give(f->stack);
+        delete f;
+        return;
+    }
+    std::function<void()> on_park = std::move(f->on_park);
+    f->on_park = nullptr;
+    on_park();  // From here on a waker may resume `f` on any worker.
+}
+
+}  // namespace
+#endif
+
 // ---------------------------------------------------------------------------------------------
 // Waiter
 
@@ -74,13 +223,13 @@ struct Waiter {
 
     Waiter(Kind kind, bool blocking, bool main) : kind(kind), blocking(blocking), main(main) {}
     Kind const kind;
-    bool const blocking;  // Parks on the condition variable rather than suspending a TBB task.
+    bool const blocking;  // Parks on the condition variable rather than switching fibers.
     bool const main;      // The main program's wait.
     std::atomic<bool> claimed{false};
     Why why = Why::Woken;  // Written by the one waker that claimed the wait.
     Value value;           // receive(): the value handed over.
 #if !RUFF_THREAD_TASKS
-    tbb::task::suspend_point sp = nullptr;
+    Fiber* fiber = nullptr;  // The parked task, unless `blocking`.
 #endif
     std::mutex mutex;
     std::condition_variable cv;
@@ -177,14 +326,14 @@ struct Scheduler {
           // none reserved for a master, and a parallelism limit that allows them (n + main).
           ,
           parallelism(tbb::global_control::max_allowed_parallelism, n + 1),
-          stack(tbb::global_control::thread_stack_size, stack_size),
-          arena(static_cast<int>(n), 0)
+          arena(static_cast<int>(n), 0),
+          stacks(stack_size)
 #endif
     {
     }
     Runtime* const rt;
     size_t const threads;
-    size_t const stack_size;      // Of every task: TBB workers, suspended tasks' stacks, threads.
+    size_t const stack_size;      // Of every task's stack (a fiber, or a thread of its own).
     int64_t const max_suspended;  // Admission control: beyond this, timers and I/O run inline.
     std::atomic<int64_t> suspended{0};
 
@@ -200,9 +349,9 @@ struct Scheduler {
     IoPool io;
 #if !RUFF_THREAD_TASKS
     tbb::global_control parallelism;
-    tbb::global_control stack;
     tbb::task_arena arena;
     tbb::task_group group;
+    StackPool stacks;
 #endif
 };
 
@@ -213,6 +362,21 @@ Scheduler& scheduler_of(Runtime& rt) {
     if (!rt.scheduler) rt.scheduler = new Scheduler(rt, static_cast<size_t>(env_int("RUFF_THREADS", hardware_threads())));
     return *rt.scheduler;  // Never destroyed: detached timer and I/O threads outlive main().
 }
+
+#if !RUFF_THREAD_TASKS
+// Runs `fn` as a TBB task: on this worker's own deque from inside the arena, else enqueued.
+template <class Fn>
+void submit_to_arena(Scheduler& s, Fn&& fn) {
+    if (tbb::this_task_arena::current_thread_index() >= 0) s.group.run(std::forward<Fn>(fn));
+    else s.arena.enqueue(s.group.defer(std::forward<Fn>(fn)));
+}
+
+// Continues a parked fiber on some worker.
+void resume_fiber(Fiber* f) {
+    Scheduler* s = f->sched;
+    submit_to_arena(*s, [s, f] { run_slice(s->stacks, f); });
+}
+#endif
 
 void link(Scheduler& s, Waiter& w) {
     w.registered = true;
@@ -239,7 +403,7 @@ void finish_wake(Waiter& w, Waiter::Why why) {
         return;
     }
 #if !RUFF_THREAD_TASKS
-    tbb::task::resume(w.sp);
+    resume_fiber(w.fiber);
 #endif
 }
 
@@ -334,9 +498,8 @@ void work_finished(Scheduler& s, bool task) {
 // The one place a task or thread waits: `arm` hands `w` to whoever will wake it (a promise, a
 // channel, the timer, the I/O pool); it may wake `w` at once. Returns why `w` was woken.
 //
-// A suspended TBB task may be resumed on another thread while the suspend callback still runs
-// (on another stack), and then reuse its own stack. So the callback first copies everything it
-// needs, `arm` included (arms capture by value), and from then on touches only those copies.
+// A parked task may be resumed on another worker while its old worker still runs the arm, so
+// arms capture by value and are copied off the task's stack before they run.
 template <class Arm>
 Waiter::Why park(Thread& th, std::shared_ptr<Waiter> const& w, Arm const& arm) {
     auto after_arm = [](Scheduler* s, std::shared_ptr<TaskControl> task, std::shared_ptr<Waiter> w) {
@@ -354,17 +517,16 @@ Waiter::Why park(Thread& th, std::shared_ptr<Waiter> const& w, Arm const& arm) {
         w->cv.wait(lock, [&] { return w->woken; });
     } else {
 #if !RUFF_THREAD_TASKS
+        // Switch back to the worker; it arms the wait once this stack is saved (run_slice).
         Scheduler* s = th.rt.scheduler;
+        Fiber* f = th.task->fiber;
+        w->fiber = f;
         s->suspended.fetch_add(1, std::memory_order_relaxed);
-        tbb::task::suspend([&](tbb::task::suspend_point sp) {
-            Scheduler* sched = s;
-            std::shared_ptr<Waiter> waiter = w;
-            std::shared_ptr<TaskControl> task = th.task;
-            Arm arm_copy = arm;
-            waiter->sp = sp;
-            arm_copy();
-            after_arm(sched, std::move(task), std::move(waiter));
-        });
+        f->on_park = [s, task = th.task, w, arm, after_arm] {
+            arm();
+            after_arm(s, task, w);
+        };
+        ruff_fiber_switch(&f->sp, f->worker_sp);
         s->suspended.fetch_sub(1, std::memory_order_relaxed);
 #endif
     }
@@ -511,13 +673,14 @@ struct Job {
 };
 
 // The body of a task: its own Thread (frames, depth, stack guard), the call, the settlement.
-void run_task(Runtime& rt, Job& job) {
+void run_task(Runtime& rt, Job& job, Fiber* fiber) {
     auto* p = job.promise.as<Promise>();
     if (job.control->cancelled.load(std::memory_order_acquire)) return;  // Cancelled before it ran.
     Thread th(rt);
     th.task = job.control;
+    th.task->fiber = fiber;
     th.cancel_flag = &job.control->cancelled;
-    init_stack_limit(th, rt.scheduler->stack_size / 2);
+    init_stack_limit(th, rt.scheduler->stack_size - (64 << 10));
     try {
         Value result;
         if (job.body_only) {
@@ -541,21 +704,26 @@ void run_task(Runtime& rt, Job& job) {
     }
 }
 
-void submit(Scheduler& s, Thread& th, std::unique_ptr<Job> job) {
-    Runtime* rt = &th.rt;
-    auto body = [rt, job = job.release()] {  // TBB wants a const call operator.
+void submit(Scheduler& s, std::unique_ptr<Job> job) {
+    Runtime* rt = s.rt;
+    auto body = [rt, job = job.release()](Fiber* fiber) {  // TBB wants a const call operator.
         Scheduler& s = *rt->scheduler;
         {
             std::unique_ptr<Job> own(job);  // Releases the task's values before it counts as finished.
-            run_task(*rt, *own);
+            run_task(*rt, *own, fiber);
         }
         work_finished(s, true);
     };
 #if RUFF_THREAD_TASKS
-    start_thread(s.stack_size, std::move(body));
+    start_thread(s.stack_size, [body] { body(nullptr); });
 #else
-    if (th.task) s.group.run(std::move(body));  // From a task: this worker's own deque.
-    else s.arena.enqueue(s.group.defer(std::move(body)));  // From outside the arena.
+    Scheduler* sp = &s;
+    submit_to_arena(s, [sp, body = std::move(body)] {
+        // The task's own stack: it can park without holding this worker.
+        Fiber* f = new_fiber(sp->stacks, body);
+        f->sched = sp;
+        run_slice(sp->stacks, f);
+    });
 #endif
 }
 
@@ -569,7 +737,7 @@ Value start(Thread& th, Value callee, std::vector<Value> args, bool body_only, s
     auto job = std::make_unique<Job>(Job{std::move(callee), std::move(args), promise, body_only, std::make_shared<TaskControl>()});
     if (control) *control = job->control;
     work_started(s, true);
-    submit(s, th, std::move(job));
+    submit(s, std::move(job));
     return promise;
 }
 

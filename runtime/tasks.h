@@ -3,10 +3,10 @@
 //
 // With `--sched=par` (the default) async calls become tasks on one oneTBB task_arena, created
 // when the first task starts (a script without tasks never pays for it). Every wait goes through
-// one function, park(): a task on a TBB worker suspends with tbb::task::suspend; the main program
-// (a big-stack thread outside the arena, so it never occupies a worker) and, in sanitizer builds,
-// every task (a thread each: TSan cannot follow libtbb's stack switches) block on a condition
-// variable. Promise, channel, latch, timer, I/O and deadlock code is the same for both.
+// one function, park(): a task runs on a stack of its own (a fiber) and parking switches its
+// worker to other tasks; the main program (a big-stack thread outside the arena, so it never
+// occupies a worker) and, in sanitizer builds, every task (a thread each: the sanitizers cannot
+// follow stack switches) block on a condition variable. Promise, channel, latch, timer, I/O and deadlock code is the same for both.
 //
 // With `--sched=seq` every async call runs to completion at the call (ASYNC.md §5.8): promises
 // are settled when they are returned, awaits never wait and receive() on an empty channel is null.
@@ -27,6 +27,7 @@
 namespace ruff {
 
 struct Waiter;  // One wait of one task or thread (runtime/tasks.cpp).
+struct Fiber;   // A task's own stack (runtime/tasks.cpp).
 
 struct Channel : Obj {
     std::mutex mutex;  // Leaf lock: never held while running Ruff code or parking.
@@ -41,6 +42,7 @@ struct TaskControl {
     std::atomic<bool> cancelled{false};
     std::mutex mutex;  // Guards `wait`.
     std::shared_ptr<Waiter> wait;
+    Fiber* fiber = nullptr;  // The stack the task runs on (null when it is a thread of its own).
 };
 
 struct TaskHandle : Obj {
