@@ -25,9 +25,11 @@ utils_dir = os.path.join(os.path.dirname(config.test_source_root), "utils")
 config.substitutions.append(("%ruff", f'timeout -k 5 300 "{ruff}" {flags}'))
 config.substitutions.append(("%expect-exit", f'"{sys.executable}" "{utils_dir}/expect-exit.py"'))
 config.available_features.add("jit" if mode != "off" else "no-jit")
-# Sanitizer builds cannot follow libtbb's stack switches: tests of parallel tasks skip them.
+# Sanitizer builds (sanitizer=asan|tsan) run each task on a thread of its own: tests of scale
+# (thousands of tasks) skip them.
 if lit_config.params.get("sanitizer"):
     config.available_features.add("sanitizer")
+    config.available_features.add(lit_config.params["sanitizer"])
 llvm_bindir = lit_config.params.get("llvm_bindir", "/usr/lib/llvm-19/bin")
 config.environment["PATH"] = os.pathsep.join([llvm_bindir, config.environment.get("PATH", os.environ["PATH"])])
 for var in ("HOME", "TMPDIR", "RUFF_THREADS", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"):

@@ -680,7 +680,10 @@ void run_task(Runtime& rt, Job& job, Fiber* fiber) {
     th.task = job.control;
     th.task->fiber = fiber;
     th.cancel_flag = &job.control->cancelled;
-    init_stack_limit(th, rt.scheduler->stack_size - (64 << 10));
+    // A fiber's stack is all the task's; a thread's also holds its TLS and, in sanitizer
+    // builds, frames several times larger, so half of it is the budget there.
+    size_t stack = rt.scheduler->stack_size;
+    init_stack_limit(th, RUFF_THREAD_TASKS ? stack / 2 : stack - (64 << 10));
     try {
         Value result;
         if (job.body_only) {
