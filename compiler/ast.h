@@ -274,6 +274,10 @@ struct FunctionNode {
     };
     std::vector<CaptureSource> captures;
     bool simple_params = false;  // no method, no defaults, no cells: args go to slots 0..n-1
+    // With simple_params, a plain (not async or generator) function and no global snapshots,
+    // the parameter count: a call with that many arguments evaluates them straight into the
+    // callee's slots. Else SIZE_MAX, which no call matches.
+    size_t direct_arity = SIZE_MAX;
     bool is_spawn = false;       // a spawn body: sees a snapshot of the globals it names
     std::vector<std::pair<uint32_t, uint32_t>> global_snapshots;  // (local slot, global slot)
     SourceFile const* file = nullptr;

@@ -4,6 +4,7 @@
 #include <alloca.h>
 
 #include "absl/strings/str_cat.h"
+#include "interp/fast_paths.h"
 #include "interp/interpreter.h"
 #include "runtime/tasks.h"
 
@@ -28,8 +29,19 @@ struct ArgBuffer {
 Value Interpreter::eval(Thread& th, Frame& f, Expr const& e) {
     switch (e.kind) {
     case NodeKind::Literal: return as<Literal>(e).value;
-    case NodeKind::Identifier: return eval_identifier(th, f, as<Identifier>(e));
-    case NodeKind::Binary: return eval_binary(th, f, as<Binary>(e));
+    case NodeKind::Identifier: {
+        auto const& id = as<Identifier>(e);
+        if (id.ref.kind == VarKind::Local && !id.is_move) {
+            Value const& slot = f.slots[id.ref.index];
+            if (!slot.is_unbound()) return slot;
+        }
+        return eval_identifier(th, f, id);
+    }
+    case NodeKind::Binary: {
+        Value result;
+        if (pure_int_binary(f, as<Binary>(e), result)) return result;
+        return eval_binary_values(th, f, as<Binary>(e));
+    }
     case NodeKind::Call: return eval_call(th, f, as<Call>(e));
     case NodeKind::Index: return eval_index(th, f, as<Index>(e));
     case NodeKind::Logical: return eval_logical(th, f, as<Logical>(e));
@@ -154,51 +166,7 @@ static inline Value const* peek(Frame& f, Expr const& e) {
     return v.is_unbound() ? nullptr : &v;
 }
 
-static inline bool int_compare(BinOp op, int64_t x, int64_t y, bool& out) {
-    switch (op) {
-    case BinOp::Lt: out = x < y; return true;
-    case BinOp::Le: out = x <= y; return true;
-    case BinOp::Gt: out = x > y; return true;
-    case BinOp::Ge: out = x >= y; return true;
-    case BinOp::Eq: out = x == y; return true;
-    case BinOp::Ne: out = x != y; return true;
-    default: return false;
-    }
-}
-
-// Int (op) Int without raising: false when the generic path must decide (overflow, a zero or
-// negative divisor), which then raises or computes the exact result.
-static inline bool int_binop(BinOp op, int64_t x, int64_t y, Value& out) {
-    int64_t r;
-    bool cmp;
-    switch (op) {
-    case BinOp::Add:
-        if (__builtin_add_overflow(x, y, &r)) return false;
-        break;
-    case BinOp::Sub:
-        if (__builtin_sub_overflow(x, y, &r)) return false;
-        break;
-    case BinOp::Mul:
-        if (__builtin_mul_overflow(x, y, &r)) return false;
-        break;
-    case BinOp::Mod:
-        if (y <= 0) return false;
-        r = x % y;
-        break;
-    case BinOp::Div:
-        if (y <= 0) return false;
-        r = x / y;
-        break;
-    default:
-        if (!int_compare(op, x, y, cmp)) return false;
-        out = Value::from_bool(cmp);
-        return true;
-    }
-    out = Value::from_int(r);
-    return true;
-}
-
-static bool is_pure_arith(Expr const& e) {
+bool is_pure_arith(Expr const& e) {
     switch (e.kind) {
     case NodeKind::Literal: return true;
     case NodeKind::Identifier: return as<Identifier>(e).ref.kind == VarKind::Local;  // A move of an Int is a read.
@@ -210,18 +178,7 @@ static bool is_pure_arith(Expr const& e) {
     }
 }
 
-static inline bool has_pure_operands(Binary const& b) {
-    uint8_t state = b.pure_operands.load(std::memory_order_relaxed);
-    if (state == 0) {
-        state = is_pure_arith(*b.lhs) && is_pure_arith(*b.rhs) ? 1 : 2;
-        b.pure_operands.store(state, std::memory_order_relaxed);
-    }
-    return state == 1;
-}
-
-// Evaluates a side-effect-free int expression with machine ints. False when any operand is not
-// an Int or an operation would raise: the caller then takes the generic path, which raises.
-static bool try_eval_int(Frame& f, Expr const& e, int64_t& out) {
+bool try_eval_int(Frame& f, Expr const& e, int64_t& out) {
     switch (e.kind) {
     case NodeKind::Literal: {
         Value const& v = as<Literal>(e).value;
@@ -236,7 +193,7 @@ static bool try_eval_int(Frame& f, Expr const& e, int64_t& out) {
     case NodeKind::Binary: {
         auto const& b = as<Binary>(e);
         int64_t x, y;
-        if (!try_eval_int(f, *b.lhs, x) || !try_eval_int(f, *b.rhs, y)) return false;
+        if (!int_operand(f, *b.lhs, x) || !int_operand(f, *b.rhs, y)) return false;
         switch (b.op) {
         case BinOp::Add: return !__builtin_add_overflow(x, y, &out);
         case BinOp::Sub: return !__builtin_sub_overflow(x, y, &out);
@@ -256,26 +213,15 @@ static bool try_eval_int(Frame& f, Expr const& e, int64_t& out) {
     }
 }
 
-Value Interpreter::eval_binary(Thread& th, Frame& f, Binary const& b) {
-    if (has_pure_operands(b)) {
-        int64_t x, y;
-        Value result;
-        if (try_eval_int(f, *b.lhs, x) && try_eval_int(f, *b.rhs, y)) {
-            b.feedback.record(FB_INT_INT);
-            if (int_binop(b.op, x, y, result)) return result;
-        }
-    }
-    Value lhs_storage, rhs_storage;
+// Binary operators on evaluated operands: the int fast path when the operands are not pure
+// arithmetic, in-place string and array `+` on a temporary left operand, else the runtime.
+Value Interpreter::eval_binary_values(Thread& th, Frame& f, Binary const& b) {
     Value const* lp = peek(f, *b.lhs);
-    if (!lp) {
-        lhs_storage = eval(th, f, *b.lhs);
-        lp = &lhs_storage;
-    }
+    Value lhs_storage = lp ? Value() : eval(th, f, *b.lhs);
+    if (!lp) lp = &lhs_storage;
     Value const* rp = peek(f, *b.rhs);
-    if (!rp) {
-        rhs_storage = eval(th, f, *b.rhs);
-        rp = &rhs_storage;
-    }
+    Value rhs_storage = rp ? Value() : eval(th, f, *b.rhs);
+    if (!rp) rp = &rhs_storage;
     Value const& lhs = *lp;
     Value const& rhs = *rp;
     if (lhs.is_int() && rhs.is_int()) {
@@ -298,15 +244,8 @@ Value Interpreter::eval_binary(Thread& th, Frame& f, Binary const& b) {
 
 // A condition's truth without materialising a Bool for int comparisons.
 bool Interpreter::eval_condition(Thread& th, Frame& f, Expr const& e) {
-    if (e.kind == NodeKind::Binary && has_pure_operands(as<Binary>(e))) {
-        auto const& b = as<Binary>(e);
-        int64_t x, y;
-        bool out;
-        if (try_eval_int(f, *b.lhs, x) && try_eval_int(f, *b.rhs, y) && int_compare(b.op, x, y, out)) {
-            b.feedback.record(FB_INT_INT);
-            return out;
-        }
-    }
+    bool out;
+    if (int_condition(f, e, out)) return out;
     return truthy(eval(th, f, e));
 }
 
@@ -339,9 +278,43 @@ Value Interpreter::eval_unary(Thread& th, Frame& f, Unary const& u) {
     return Value();
 }
 
+// The callee of `name(...)` when `name` is a function global bound once by its declaration and
+// never rebound (a frozen global): borrowed from the slot without reference count traffic, as
+// the module keeps it alive. Once tasks run, only a slot published as frozen_ready is read
+// without its lock.
+static inline Function* frozen_callee(Thread& th, Frame& f, Expr const& callee) {
+    if (callee.kind != NodeKind::Identifier) return nullptr;
+    auto const& id = as<Identifier>(callee);
+    if (id.ref.kind != VarKind::Global || id.is_move) return nullptr;
+    Module* m = f.module;
+    uint32_t i = id.ref.index;
+    if (!m->frozen[i]) return nullptr;
+    if (th.rt.tasks_started.load(std::memory_order_relaxed) && !(i < m->frozen_ready.size() && m->frozen_ready[i]))
+        return nullptr;
+    Value const& slot = m->globals[i];
+    return slot.is(TAG_FUNCTION) ? slot.as<Function>() : nullptr;
+}
+
 Value Interpreter::eval_call(Thread& th, Frame& f, Call const& c) {
-    Value callee = eval(th, f, *c.callee);
+    if (Function* fn = frozen_callee(th, f, *c.callee)) {
+        auto const& node = *static_cast<FunctionNode const*>(fn->info->code);
+        if (node.direct_arity == c.args.size()) return call_direct(th, f, c, fn);
+        return eval_call_generic(th, f, c, fn);
+    }
+    return eval_call_generic(th, f, c, nullptr);
+}
+
+// Any other call: `fn` is the callee when frozen_callee found it, else the callee is evaluated.
+Value Interpreter::eval_call_generic(Thread& th, Frame& f, Call const& c, Function* fn) {
+    Value callee;
     size_t n = c.args.size();
+    if (!fn) {
+        callee = eval(th, f, *c.callee);
+        if (callee.is(TAG_FUNCTION)) {
+            fn = callee.as<Function>();
+            if (static_cast<FunctionNode const*>(fn->info->code)->direct_arity == n) return call_direct(th, f, c, fn);
+        }
+    }
     ArgBuffer args{static_cast<Value*>(alloca(sizeof(Value) * (n ? n : 1)))};
     bool moves = false;
     for (; args.count < n; ++args.count) {
@@ -356,7 +329,7 @@ Value Interpreter::eval_call(Thread& th, Frame& f, Call const& c) {
             args.values[i] = eval_identifier(th, f, as<Identifier>(*c.args[i]));
     th.set_pos(c.pos);
     std::span<Value> span(args.values, n);
-    if (callee.is(TAG_FUNCTION)) return call(th, callee.as<Function>(), span);
+    if (fn) return call(th, fn, span);
     if (!callee.is(TAG_BUILTIN)) return call_value(th, callee, span);
     try {
         return call_value(th, callee, span);
@@ -372,6 +345,38 @@ Value Interpreter::eval_call(Thread& th, Frame& f, Call const& c) {
         }
         throw;
     }
+}
+
+// A call of a plain function with simple parameters and the right argument count: the
+// arguments are evaluated (left to right, moves last) straight into the callee's slots, which
+// live on this native frame; no arity check, no argument buffer, no parameter binding.
+Value Interpreter::call_direct(Thread& th, Frame& f, Call const& c, Function* fn) {
+    auto const& node = *static_cast<FunctionNode const*>(fn->info->code);
+    size_t n = c.args.size();
+    uint32_t size = node.frame_size;  // Parameters come first, so size >= n.
+    ArgBuffer slots{static_cast<Value*>(alloca(sizeof(Value) * (size ? size : 1)))};
+    bool moves = false;
+    for (; slots.count < n; ++slots.count) {
+        auto const& arg = *c.args[slots.count];
+        bool move = arg.kind == NodeKind::Identifier && as<Identifier>(arg).is_move;
+        moves |= move;
+        new (&slots.values[slots.count]) Value(move ? Value() : eval(th, f, arg));
+    }
+    for (size_t i = 0; moves && i < n; ++i)
+        if (c.args[i]->kind == NodeKind::Identifier && as<Identifier>(*c.args[i]).is_move)
+            slots.values[i] = eval_identifier(th, f, as<Identifier>(*c.args[i]));
+    for (; slots.count < size; ++slots.count) new (&slots.values[slots.count]) Value(Value::unbound());
+    th.set_pos(c.pos);
+    bump_counter(node.calls);
+    FrameGuard guard(th, fn->info->name, node.file, node.pos);
+    Frame frame{slots.values, fn, fn->module, &node, {}, node.name.empty() && !fn->info->is_lambda};
+    try {
+        for (auto const& s : node.body->stmts)
+            if (exec(th, frame, *s) != Flow::Normal) break;
+    } catch (EarlyReturn& r) {
+        return std::move(r.value);
+    }
+    return std::move(frame.ret);
 }
 
 static bool is_place(Expr const& e) {

@@ -1,0 +1,107 @@
+// Int fast paths of the tree-walker, shared by expression evaluation and the statements that
+// inline them (conditions, local assignments). Each falls back to the generic path, which
+// computes the same result or raises, whenever an operand is not an Int or an operation would
+// overflow or divide by zero or a negative number.
+#pragma once
+
+#include "interp/interpreter.h"
+
+namespace ruff::interp {
+
+inline bool int_compare(BinOp op, int64_t x, int64_t y, bool& out) {
+    switch (op) {
+    case BinOp::Lt: out = x < y; return true;
+    case BinOp::Le: out = x <= y; return true;
+    case BinOp::Gt: out = x > y; return true;
+    case BinOp::Ge: out = x >= y; return true;
+    case BinOp::Eq: out = x == y; return true;
+    case BinOp::Ne: out = x != y; return true;
+    default: return false;
+    }
+}
+
+// Int (op) Int without raising: false when the generic path must decide (overflow, a zero or
+// negative divisor), which then raises or computes the exact result.
+inline bool int_binop(BinOp op, int64_t x, int64_t y, Value& out) {
+    int64_t r;
+    bool cmp;
+    switch (op) {
+    case BinOp::Add:
+        if (__builtin_add_overflow(x, y, &r)) return false;
+        break;
+    case BinOp::Sub:
+        if (__builtin_sub_overflow(x, y, &r)) return false;
+        break;
+    case BinOp::Mul:
+        if (__builtin_mul_overflow(x, y, &r)) return false;
+        break;
+    case BinOp::Mod:
+        if (y <= 0) return false;
+        r = x % y;
+        break;
+    case BinOp::Div:
+        if (y <= 0) return false;
+        r = x / y;
+        break;
+    default:
+        if (!int_compare(op, x, y, cmp)) return false;
+        out = Value::from_bool(cmp);
+        return true;
+    }
+    out = Value::from_int(r);
+    return true;
+}
+
+// Arithmetic over literals and plain locals only: evaluating it has no side effects.
+bool is_pure_arith(ast::Expr const& e);
+
+inline bool has_pure_operands(ast::Binary const& b) {
+    uint8_t state = b.pure_operands.load(std::memory_order_relaxed);
+    if (state == 0) [[unlikely]] {
+        state = is_pure_arith(*b.lhs) && is_pure_arith(*b.rhs) ? 1 : 2;
+        b.pure_operands.store(state, std::memory_order_relaxed);
+    }
+    return state == 1;
+}
+
+// Evaluates a side-effect-free int expression with machine ints. False when any operand is not
+// an Int or an operation would raise: the caller then takes the generic path, which raises.
+bool try_eval_int(Frame& f, ast::Expr const& e, int64_t& out);
+
+// try_eval_int with its leaves (a plain local, a literal) inline: most operands are leaves.
+inline bool int_operand(Frame& f, ast::Expr const& e, int64_t& out) {
+    using namespace ast;
+    if (e.kind == NodeKind::Identifier) {
+        Value const& v = f.slots[as<Identifier>(e).ref.index];
+        out = v.as_int();
+        return v.is_int();
+    }
+    if (e.kind == NodeKind::Literal) {
+        Value const& v = as<Literal>(e).value;
+        out = v.as_int();
+        return v.is_int();
+    }
+    return try_eval_int(f, e, out);
+}
+
+// `b` over pure Int operands, as a Value; false sends the caller to eval_binary_values.
+inline bool pure_int_binary(Frame& f, ast::Binary const& b, Value& out) {
+    int64_t x, y;
+    if (!has_pure_operands(b) || !int_operand(f, *b.lhs, x) || !int_operand(f, *b.rhs, y)) return false;
+    b.feedback.record(ast::FB_INT_INT);
+    return int_binop(b.op, x, y, out);
+}
+
+// A comparison of pure Int operands as a bool; false when the condition needs eval + truthy.
+inline bool int_condition(Frame& f, ast::Expr const& e, bool& out) {
+    using namespace ast;
+    if (e.kind != NodeKind::Binary) return false;
+    auto const& b = as<Binary>(e);
+    int64_t x, y;
+    if (!has_pure_operands(b) || !int_operand(f, *b.lhs, x) || !int_operand(f, *b.rhs, y) || !int_compare(b.op, x, y, out))
+        return false;
+    b.feedback.record(FB_INT_INT);
+    return true;
+}
+
+}  // namespace ruff::interp
