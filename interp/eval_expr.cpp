@@ -38,8 +38,8 @@ Value Interpreter::eval(Thread& th, Frame& f, Expr const& e) {
         return eval_identifier(th, f, id);
     }
     case NodeKind::Binary: {
-        Value result;
-        if (pure_int_binary(f, as<Binary>(e), result)) return result;
+        RawValue result;
+        if (pure_int_binary(f, as<Binary>(e), result)) return Value::from_raw_owned(result);
         return eval_binary_values(th, f, as<Binary>(e));
     }
     case NodeKind::Call: return eval_call(th, f, as<Call>(e));
@@ -217,17 +217,17 @@ bool try_eval_int(Frame& f, Expr const& e, int64_t& out) {
 // arithmetic, in-place string and array `+` on a temporary left operand, else the runtime.
 Value Interpreter::eval_binary_values(Thread& th, Frame& f, Binary const& b) {
     Value const* lp = peek(f, *b.lhs);
-    Value lhs_storage = lp ? Value() : eval(th, f, *b.lhs);
+    Value lhs_storage = lp ? Value() : eval_inline(th, f, *b.lhs);
     if (!lp) lp = &lhs_storage;
     Value const* rp = peek(f, *b.rhs);
-    Value rhs_storage = rp ? Value() : eval(th, f, *b.rhs);
+    Value rhs_storage = rp ? Value() : eval_inline(th, f, *b.rhs);
     if (!rp) rp = &rhs_storage;
     Value const& lhs = *lp;
     Value const& rhs = *rp;
     if (lhs.is_int() && rhs.is_int()) {
         b.feedback.record(FB_INT_INT);
-        Value result;
-        if (int_binop(b.op, lhs.as_int(), rhs.as_int(), result)) return result;
+        RawValue result;
+        if (int_binop(b.op, lhs.as_int(), rhs.as_int(), result)) return Value::from_raw_owned(result);
     } else if (lhs.is(TAG_STR) && rhs.is(TAG_STR)) {
         b.feedback.record(FB_STR_STR);
         if (b.op == BinOp::Add && lp == &lhs_storage) return binop_add_move(th, lhs_storage, rhs);
@@ -296,12 +296,18 @@ static inline Function* frozen_callee(Thread& th, Frame& f, Expr const& callee) 
 }
 
 Value Interpreter::eval_call(Thread& th, Frame& f, Call const& c) {
-    if (Function* fn = frozen_callee(th, f, *c.callee)) {
-        auto const& node = *static_cast<FunctionNode const*>(fn->info->code);
-        if (node.direct_arity == c.args.size()) return call_direct(th, f, c, fn);
-        return eval_call_generic(th, f, c, fn);
+    // A frozen global never changes once bound, and modules live as long as the runtime, so a
+    // cached target is still the callee if it belongs to this frame's module (a file's code runs
+    // only in that file's module).
+    Function* fn = c.target.load(std::memory_order_relaxed);
+    if (fn && fn->module == f.module) [[likely]]
+        return call_direct(th, f, c, fn);
+    fn = frozen_callee(th, f, *c.callee);
+    if (fn && static_cast<FunctionNode const*>(fn->info->code)->direct_arity == c.args.size()) {
+        c.target.store(fn, std::memory_order_relaxed);
+        return call_direct(th, f, c, fn);
     }
-    return eval_call_generic(th, f, c, nullptr);
+    return eval_call_generic(th, f, c, fn);
 }
 
 // Any other call: `fn` is the callee when frozen_callee found it, else the callee is evaluated.
@@ -360,7 +366,7 @@ Value Interpreter::call_direct(Thread& th, Frame& f, Call const& c, Function* fn
         auto const& arg = *c.args[slots.count];
         bool move = arg.kind == NodeKind::Identifier && as<Identifier>(arg).is_move;
         moves |= move;
-        new (&slots.values[slots.count]) Value(move ? Value() : eval(th, f, arg));
+        new (&slots.values[slots.count]) Value(move ? Value() : eval_inline(th, f, arg));
     }
     for (size_t i = 0; moves && i < n; ++i)
         if (c.args[i]->kind == NodeKind::Identifier && as<Identifier>(*c.args[i]).is_move)
@@ -371,8 +377,7 @@ Value Interpreter::call_direct(Thread& th, Frame& f, Call const& c, Function* fn
     FrameGuard guard(th, fn->info->name, node.file, node.pos);
     Frame frame{slots.values, fn, fn->module, &node, {}, node.name.empty() && !fn->info->is_lambda};
     try {
-        for (auto const& s : node.body->stmts)
-            if (exec(th, frame, *s) != Flow::Normal) break;
+        exec_block(th, frame, *node.body);
     } catch (EarlyReturn& r) {
         return std::move(r.value);
     }

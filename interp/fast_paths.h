@@ -21,8 +21,9 @@ inline bool int_compare(BinOp op, int64_t x, int64_t y, bool& out) {
 }
 
 // Int (op) Int without raising: false when the generic path must decide (overflow, a zero or
-// negative divisor), which then raises or computes the exact result.
-inline bool int_binop(BinOp op, int64_t x, int64_t y, Value& out) {
+// negative divisor), which then raises or computes the exact result. The result is an Int or a
+// Bool, so a RawValue: no reference count for the compiler to track.
+inline bool int_binop(BinOp op, int64_t x, int64_t y, RawValue& out) {
     int64_t r;
     bool cmp;
     switch (op) {
@@ -45,10 +46,10 @@ inline bool int_binop(BinOp op, int64_t x, int64_t y, Value& out) {
         break;
     default:
         if (!int_compare(op, x, y, cmp)) return false;
-        out = Value::from_bool(cmp);
+        out = RawValue{TAG_BOOL, cmp ? 1u : 0u};
         return true;
     }
-    out = Value::from_int(r);
+    out = RawValue{TAG_INT, static_cast<uint64_t>(r)};
     return true;
 }
 
@@ -85,7 +86,7 @@ inline bool int_operand(Frame& f, ast::Expr const& e, int64_t& out) {
 }
 
 // `b` over pure Int operands, as a Value; false sends the caller to eval_binary_values.
-inline bool pure_int_binary(Frame& f, ast::Binary const& b, Value& out) {
+inline bool pure_int_binary(Frame& f, ast::Binary const& b, RawValue& out) {
     int64_t x, y;
     if (!has_pure_operands(b) || !int_operand(f, *b.lhs, x) || !int_operand(f, *b.rhs, y)) return false;
     b.feedback.record(ast::FB_INT_INT);
@@ -102,6 +103,26 @@ inline bool int_condition(Frame& f, ast::Expr const& e, bool& out) {
         return false;
     b.feedback.record(FB_INT_INT);
     return true;
+}
+
+// eval with the commonest nodes handled before the dispatch: a bound plain local (copied), pure
+// int arithmetic, and a call (which dispatches on its own).
+inline Value Interpreter::eval_inline(Thread& th, Frame& f, ast::Expr const& e) {
+    using namespace ast;
+    if (e.kind == NodeKind::Identifier) {
+        auto const& id = as<Identifier>(e);
+        if (id.ref.kind == VarKind::Local && !id.is_move) {
+            Value const& slot = f.slots[id.ref.index];
+            if (!slot.is_unbound()) return slot;
+        }
+    } else if (e.kind == NodeKind::Binary) {
+        RawValue result;
+        if (pure_int_binary(f, as<Binary>(e), result)) return Value::from_raw_owned(result);
+        return eval_binary_values(th, f, as<Binary>(e));
+    } else if (e.kind == NodeKind::Call) {
+        return eval_call(th, f, as<Call>(e));
+    }
+    return eval(th, f, e);
 }
 
 }  // namespace ruff::interp

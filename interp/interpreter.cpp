@@ -268,25 +268,59 @@ Value& Interpreter::place_root(Thread& th, Frame& f, Identifier const& id) {
 // ---------------------------------------------------------------------------------------------
 // Statements
 
+// `x := e` on a plain local is the hot case: pure int arithmetic is stored without a
+// temporary, anything else is evaluated and moved into the slot.
+inline Flow Interpreter::exec_assign(Thread& th, Frame& f, AssignStmt const& s) {
+    if (s.op == AssignOp::Set && s.target->kind == NodeKind::Identifier) {
+        auto const& id = as<Identifier>(*s.target);
+        if (id.ref.kind == VarKind::Local && !id.ref.is_const) {
+            Value& slot = f.slots[id.ref.index];
+            RawValue result;
+            if (s.value->kind == NodeKind::Binary && pure_int_binary(f, as<Binary>(*s.value), result)) {
+                slot = Value::from_raw_owned(result);
+                return Flow::Normal;
+            }
+            slot = eval(th, f, *s.value);
+            return Flow::Normal;
+        }
+    }
+    return exec_assign_generic(th, f, s);
+}
+
+// The common statements (expression, assignment, if, return) run inline here: a block costs
+// one native call rather than one per statement. Everything else goes through exec.
 Flow Interpreter::exec_block(Thread& th, Frame& f, Block const& b) {
-    for (auto const& s : b.stmts) {
-        Flow flow = exec(th, f, *s);
+    for (auto const& p : b.stmts) {
+        Stmt const& s = *p;
+        Flow flow;
+        switch (s.kind) {
+        case NodeKind::ExprStmt: eval(th, f, *as<ExprStmt>(s).expr); continue;
+        case NodeKind::AssignStmt: flow = exec_assign(th, f, as<AssignStmt>(s)); break;
+        case NodeKind::IfStmt: flow = exec_if(th, f, as<IfStmt>(s)); break;
+        case NodeKind::ReturnStmt: {
+            auto const& r = as<ReturnStmt>(s);
+            f.ret = r.value ? eval_inline(th, f, *r.value) : Value();
+            return Flow::Return;
+        }
+        default: flow = exec(th, f, s); break;
+        }
         if (flow != Flow::Normal) return flow;
     }
     return Flow::Normal;
+}
+
+inline Flow Interpreter::exec_if(Thread& th, Frame& f, IfStmt const& i) {
+    bool taken;
+    if (!int_condition(f, *i.cond, taken)) taken = eval_condition(th, f, *i.cond);
+    if (taken) return exec_block(th, f, *i.then_block);
+    return i.else_branch ? exec(th, f, *i.else_branch) : Flow::Normal;
 }
 
 Flow Interpreter::exec(Thread& th, Frame& f, Stmt const& s) {
     switch (s.kind) {
     case NodeKind::ExprStmt: eval(th, f, *as<ExprStmt>(s).expr); return Flow::Normal;
     case NodeKind::AssignStmt: return exec_assign(th, f, as<AssignStmt>(s));
-    case NodeKind::IfStmt: {
-        auto const& i = as<IfStmt>(s);
-        bool taken;
-        if (!int_condition(f, *i.cond, taken)) taken = eval_condition(th, f, *i.cond);
-        if (taken) return exec_block(th, f, *i.then_block);
-        return i.else_branch ? exec(th, f, *i.else_branch) : Flow::Normal;
-    }
+    case NodeKind::IfStmt: return exec_if(th, f, as<IfStmt>(s));
     case NodeKind::WhileStmt: return exec_while(th, f, as<WhileStmt>(s));
     case NodeKind::ReturnStmt: {
         auto const& r = as<ReturnStmt>(s);
@@ -363,25 +397,6 @@ static Value apply_compound(Thread& th, AssignOp op, Value const& current, Value
     case AssignOp::Set: return rhs;
     }
     return rhs;
-}
-
-// `x := e` on a plain local is the hot case: pure int arithmetic is stored without a
-// temporary, anything else is evaluated and moved into the slot.
-Flow Interpreter::exec_assign(Thread& th, Frame& f, AssignStmt const& s) {
-    if (s.op == AssignOp::Set && s.target->kind == NodeKind::Identifier) {
-        auto const& id = as<Identifier>(*s.target);
-        if (id.ref.kind == VarKind::Local && !id.ref.is_const) {
-            Value& slot = f.slots[id.ref.index];
-            Value result;
-            if (s.value->kind == NodeKind::Binary && pure_int_binary(f, as<Binary>(*s.value), result)) {
-                slot = std::move(result);
-                return Flow::Normal;
-            }
-            slot = eval(th, f, *s.value);
-            return Flow::Normal;
-        }
-    }
-    return exec_assign_generic(th, f, s);
 }
 
 Flow Interpreter::exec_assign_generic(Thread& th, Frame& f, AssignStmt const& s) {

@@ -99,6 +99,7 @@ public:
     Flow exec(Thread& th, Frame& f, ast::Stmt const& s);
     Flow exec_block(Thread& th, Frame& f, ast::Block const& b);
     Value eval(Thread& th, Frame& f, ast::Expr const& e);
+    inline Value eval_inline(Thread& th, Frame& f, ast::Expr const& e);  // interp/fast_paths.h
 
     // Imports `name` relative to the importing file; raises ImportError / SyntaxError.
     Value import_module(Thread& th, std::string const& name, SourceFile const* from);
@@ -129,6 +130,7 @@ private:
 
     // Statements.
     Flow exec_assign(Thread& th, Frame& f, ast::AssignStmt const& s);
+    Flow exec_if(Thread& th, Frame& f, ast::IfStmt const& s);
     [[gnu::noinline]] Flow exec_assign_generic(Thread& th, Frame& f, ast::AssignStmt const& s);
     [[gnu::noinline]] void exec_declaration(Thread& th, Frame& f, ast::Stmt const& s);
     void assign_place(Thread& th, Frame& f, ast::Expr const& target, Value v);
