@@ -178,38 +178,32 @@ bool is_pure_arith(Expr const& e) {
     }
 }
 
-bool try_eval_int(Frame& f, Expr const& e, int64_t& out) {
+IntResult try_eval_int(Frame& f, Expr const& e) {
     switch (e.kind) {
-    case NodeKind::Literal: {
-        Value const& v = as<Literal>(e).value;
-        out = v.as_int();
-        return v.is_int();
-    }
-    case NodeKind::Identifier: {
-        Value const& v = f.slots[as<Identifier>(e).ref.index];
-        out = v.as_int();
-        return v.is_int();
-    }
+    case NodeKind::Literal:
+    case NodeKind::Identifier: return int_operand(f, e);
     case NodeKind::Binary: {
         auto const& b = as<Binary>(e);
-        int64_t x, y;
-        if (!int_operand(f, *b.lhs, x) || !int_operand(f, *b.rhs, y)) return false;
+        IntResult x = int_operand(f, *b.lhs);
+        if (!x.ok) return x;
+        IntResult y = int_operand(f, *b.rhs);
+        if (!y.ok) return y;
+        int64_t r;
+        bool overflow;
         switch (b.op) {
-        case BinOp::Add: return !__builtin_add_overflow(x, y, &out);
-        case BinOp::Sub: return !__builtin_sub_overflow(x, y, &out);
-        case BinOp::Mul: return !__builtin_mul_overflow(x, y, &out);
+        case BinOp::Add: overflow = __builtin_add_overflow(x.value, y.value, &r); return {r, !overflow};
+        case BinOp::Sub: overflow = __builtin_sub_overflow(x.value, y.value, &r); return {r, !overflow};
+        case BinOp::Mul: overflow = __builtin_mul_overflow(x.value, y.value, &r); return {r, !overflow};
         case BinOp::Div:
-            if (y <= 0) return false;
-            out = x / y;
-            return true;
+            if (y.value <= 0) return {0, false};
+            return {x.value / y.value, true};
         case BinOp::Mod:
-            if (y <= 0) return false;
-            out = x % y;
-            return true;
-        default: return false;
+            if (y.value <= 0) return {0, false};
+            return {x.value % y.value, true};
+        default: return {0, false};
         }
     }
-    default: return false;
+    default: return {0, false};
     }
 }
 
@@ -360,7 +354,11 @@ Value Interpreter::call_direct(Thread& th, Frame& f, Call const& c, Function* fn
     auto const& node = *static_cast<FunctionNode const*>(fn->info->code);
     size_t n = c.args.size();
     uint32_t size = node.frame_size;  // Parameters come first, so size >= n.
-    ArgBuffer slots{static_cast<Value*>(alloca(sizeof(Value) * (size ? size : 1)))};
+    // Small frames use a fixed buffer: no dynamic stack adjustment on the common path.
+    constexpr uint32_t k_small_frame = 4;
+    alignas(Value) unsigned char small[sizeof(Value) * k_small_frame];
+    void* storage = size <= k_small_frame ? static_cast<void*>(small) : alloca(sizeof(Value) * size);
+    ArgBuffer slots{static_cast<Value*>(storage)};
     bool moves = false;
     for (; slots.count < n; ++slots.count) {
         auto const& arg = *c.args[slots.count];

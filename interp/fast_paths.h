@@ -65,32 +65,39 @@ inline bool has_pure_operands(ast::Binary const& b) {
     return state == 1;
 }
 
-// Evaluates a side-effect-free int expression with machine ints. False when any operand is not
+// A machine int, or ok == false: returned in two registers rather than through memory.
+struct IntResult {
+    int64_t value;
+    bool ok;
+};
+
+// Evaluates a side-effect-free int expression with machine ints. Not ok when any operand is not
 // an Int or an operation would raise: the caller then takes the generic path, which raises.
-bool try_eval_int(Frame& f, ast::Expr const& e, int64_t& out);
+IntResult try_eval_int(Frame& f, ast::Expr const& e);
 
 // try_eval_int with its leaves (a plain local, a literal) inline: most operands are leaves.
-inline bool int_operand(Frame& f, ast::Expr const& e, int64_t& out) {
+inline IntResult int_operand(Frame& f, ast::Expr const& e) {
     using namespace ast;
     if (e.kind == NodeKind::Identifier) {
         Value const& v = f.slots[as<Identifier>(e).ref.index];
-        out = v.as_int();
-        return v.is_int();
+        return {v.as_int(), v.is_int()};
     }
     if (e.kind == NodeKind::Literal) {
         Value const& v = as<Literal>(e).value;
-        out = v.as_int();
-        return v.is_int();
+        return {v.as_int(), v.is_int()};
     }
-    return try_eval_int(f, e, out);
+    return try_eval_int(f, e);
 }
 
 // `b` over pure Int operands, as a Value; false sends the caller to eval_binary_values.
 inline bool pure_int_binary(Frame& f, ast::Binary const& b, RawValue& out) {
-    int64_t x, y;
-    if (!has_pure_operands(b) || !int_operand(f, *b.lhs, x) || !int_operand(f, *b.rhs, y)) return false;
+    if (!has_pure_operands(b)) return false;
+    IntResult x = int_operand(f, *b.lhs);
+    if (!x.ok) return false;
+    IntResult y = int_operand(f, *b.rhs);
+    if (!y.ok) return false;
     b.feedback.record(ast::FB_INT_INT);
-    return int_binop(b.op, x, y, out);
+    return int_binop(b.op, x.value, y.value, out);
 }
 
 // A comparison of pure Int operands as a bool; false when the condition needs eval + truthy.
@@ -98,9 +105,11 @@ inline bool int_condition(Frame& f, ast::Expr const& e, bool& out) {
     using namespace ast;
     if (e.kind != NodeKind::Binary) return false;
     auto const& b = as<Binary>(e);
-    int64_t x, y;
-    if (!has_pure_operands(b) || !int_operand(f, *b.lhs, x) || !int_operand(f, *b.rhs, y) || !int_compare(b.op, x, y, out))
-        return false;
+    if (!has_pure_operands(b)) return false;
+    IntResult x = int_operand(f, *b.lhs);
+    if (!x.ok) return false;
+    IntResult y = int_operand(f, *b.rhs);
+    if (!y.ok || !int_compare(b.op, x.value, y.value, out)) return false;
     b.feedback.record(FB_INT_INT);
     return true;
 }
