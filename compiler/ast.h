@@ -123,7 +123,7 @@ struct Call final : Expr {  // callee(args)
     std::vector<ExprPtr> args;
     mutable std::atomic<uint32_t> count{0};
     // Inline cache of the interpreter: the function a frozen global callee held when last called
-    // directly. Valid while target->module is the caller's module (the global is bound once).
+    // directly; valid while the global's slot still holds it.
     mutable std::atomic<Function*> target{nullptr};
     Call(SourcePos p, ExprPtr c) : Expr(NodeKind::Call, p), callee(std::move(c)) {}
 };

@@ -290,11 +290,11 @@ static inline Function* frozen_callee(Thread& th, Frame& f, Expr const& callee) 
 }
 
 Value Interpreter::eval_call(Thread& th, Frame& f, Call const& c) {
-    // A frozen global never changes once bound, and modules live as long as the runtime, so a
-    // cached target is still the callee if it belongs to this frame's module (a file's code runs
-    // only in that file's module).
+    // The cached target is the callee while the global's slot still holds it: a frozen global is
+    // bound once and never rebound, so the slot, which keeps the function alive, is read without
+    // a lock or a count, and a stale target is only compared, never dereferenced.
     Function* fn = c.target.load(std::memory_order_relaxed);
-    if (fn && fn->module == f.module) [[likely]]
+    if (fn && f.module->globals[as<Identifier>(*c.callee).ref.index].bits() == reinterpret_cast<uint64_t>(fn)) [[likely]]
         return call_direct(th, f, c, fn);
     fn = frozen_callee(th, f, *c.callee);
     if (fn && static_cast<FunctionNode const*>(fn->info->code)->direct_arity == c.args.size()) {
