@@ -25,7 +25,7 @@ enum class NodeKind : uint8_t {
 // Relaxed-atomic bitmask of what a node has seen (JIT_DESIGN.md §2.4).
 struct TypeFeedback {
     std::atomic<uint8_t> seen{0};
-    void record(uint8_t bit) {
+    [[gnu::always_inline]] void record(uint8_t bit) {
         if (!(seen.load(std::memory_order_relaxed) & bit)) seen.fetch_or(bit, std::memory_order_relaxed);
     }
 };

@@ -6,9 +6,14 @@
 
 #include "interp/interpreter.h"
 
+// The helpers below are a few instructions each and sit on every hot path. A unity build puts
+// the whole interpreter in one translation unit, where GCC's inlining budget runs out and would
+// leave them as calls, so they are forced inline.
+#define RUFF_HOT_INLINE [[gnu::always_inline]] inline
+
 namespace ruff::interp {
 
-inline bool int_compare(BinOp op, int64_t x, int64_t y, bool& out) {
+RUFF_HOT_INLINE bool int_compare(BinOp op, int64_t x, int64_t y, bool& out) {
     switch (op) {
     case BinOp::Lt: out = x < y; return true;
     case BinOp::Le: out = x <= y; return true;
@@ -23,7 +28,7 @@ inline bool int_compare(BinOp op, int64_t x, int64_t y, bool& out) {
 // Int (op) Int without raising: false when the generic path must decide (overflow, a zero or
 // negative divisor), which then raises or computes the exact result. The result is an Int or a
 // Bool, so a RawValue: no reference count for the compiler to track.
-inline bool int_binop(BinOp op, int64_t x, int64_t y, RawValue& out) {
+RUFF_HOT_INLINE bool int_binop(BinOp op, int64_t x, int64_t y, RawValue& out) {
     int64_t r;
     bool cmp;
     switch (op) {
@@ -56,7 +61,7 @@ inline bool int_binop(BinOp op, int64_t x, int64_t y, RawValue& out) {
 // Arithmetic over literals and plain locals only: evaluating it has no side effects.
 bool is_pure_arith(ast::Expr const& e);
 
-inline bool has_pure_operands(ast::Binary const& b) {
+RUFF_HOT_INLINE bool has_pure_operands(ast::Binary const& b) {
     uint8_t state = b.pure_operands.load(std::memory_order_relaxed);
     if (state == 0) [[unlikely]] {
         state = is_pure_arith(*b.lhs) && is_pure_arith(*b.rhs) ? 1 : 2;
@@ -76,7 +81,7 @@ struct IntResult {
 IntResult try_eval_int(Frame& f, ast::Expr const& e);
 
 // try_eval_int with its leaves (a plain local, a literal) inline: most operands are leaves.
-inline IntResult int_operand(Frame& f, ast::Expr const& e) {
+RUFF_HOT_INLINE IntResult int_operand(Frame& f, ast::Expr const& e) {
     using namespace ast;
     if (e.kind == NodeKind::Identifier) {
         Value const& v = f.slots[as<Identifier>(e).ref.index];
@@ -90,7 +95,7 @@ inline IntResult int_operand(Frame& f, ast::Expr const& e) {
 }
 
 // `b` over pure Int operands, as a Value; false sends the caller to eval_binary_values.
-inline bool pure_int_binary(Frame& f, ast::Binary const& b, RawValue& out) {
+RUFF_HOT_INLINE bool pure_int_binary(Frame& f, ast::Binary const& b, RawValue& out) {
     if (!has_pure_operands(b)) return false;
     IntResult x = int_operand(f, *b.lhs);
     if (!x.ok) return false;
@@ -101,7 +106,7 @@ inline bool pure_int_binary(Frame& f, ast::Binary const& b, RawValue& out) {
 }
 
 // A comparison of pure Int operands as a bool; false when the condition needs eval + truthy.
-inline bool int_condition(Frame& f, ast::Expr const& e, bool& out) {
+RUFF_HOT_INLINE bool int_condition(Frame& f, ast::Expr const& e, bool& out) {
     using namespace ast;
     if (e.kind != NodeKind::Binary) return false;
     auto const& b = as<Binary>(e);
@@ -116,7 +121,7 @@ inline bool int_condition(Frame& f, ast::Expr const& e, bool& out) {
 
 // eval with the commonest nodes handled before the dispatch: a bound plain local (copied), pure
 // int arithmetic, and a call (which dispatches on its own).
-inline Value Interpreter::eval_inline(Thread& th, Frame& f, ast::Expr const& e) {
+RUFF_HOT_INLINE Value Interpreter::eval_inline(Thread& th, Frame& f, ast::Expr const& e) {
     using namespace ast;
     if (e.kind == NodeKind::Identifier) {
         auto const& id = as<Identifier>(e);

@@ -270,7 +270,7 @@ Value& Interpreter::place_root(Thread& th, Frame& f, Identifier const& id) {
 
 // `x := e` on a plain local is the hot case: pure int arithmetic is stored without a
 // temporary, anything else is evaluated and moved into the slot.
-inline Flow Interpreter::exec_assign(Thread& th, Frame& f, AssignStmt const& s) {
+RUFF_HOT_INLINE Flow Interpreter::exec_assign(Thread& th, Frame& f, AssignStmt const& s) {
     if (s.op == AssignOp::Set && s.target->kind == NodeKind::Identifier) {
         auto const& id = as<Identifier>(*s.target);
         if (id.ref.kind == VarKind::Local && !id.ref.is_const) {
@@ -309,7 +309,7 @@ Flow Interpreter::exec_block(Thread& th, Frame& f, Block const& b) {
     return Flow::Normal;
 }
 
-inline Flow Interpreter::exec_if(Thread& th, Frame& f, IfStmt const& i) {
+RUFF_HOT_INLINE Flow Interpreter::exec_if(Thread& th, Frame& f, IfStmt const& i) {
     bool taken;
     if (!int_condition(f, *i.cond, taken)) taken = eval_condition(th, f, *i.cond);
     if (taken) return exec_block(th, f, *i.then_block);
