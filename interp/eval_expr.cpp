@@ -304,7 +304,8 @@ Value Interpreter::eval_call(Thread& th, Frame& f, Call const& c) {
     return eval_call_generic(th, f, c, fn);
 }
 
-// Any other call: `fn` is the callee when frozen_callee found it, else the callee is evaluated.
+// Any other call: `fn` is the callee when frozen_callee found it, else the callee is evaluated
+// (and `callee` keeps it alive for the call, also when it takes the direct path).
 Value Interpreter::eval_call_generic(Thread& th, Frame& f, Call const& c, Function* fn) {
     Value callee;
     size_t n = c.args.size();
@@ -373,6 +374,7 @@ Value Interpreter::call_direct(Thread& th, Frame& f, Call const& c, Function* fn
     th.set_pos(c.pos);
     bump_counter(node.calls);
     FrameGuard guard(th, fn->info->name, node.file, node.pos);
+    // Spawn and test bodies are top level, as in call_body (never reached from here in practice).
     Frame frame{slots.values, fn, fn->module, &node, {}, node.name.empty() && !fn->info->is_lambda};
     try {
         exec_block(th, frame, *node.body);
