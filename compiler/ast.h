@@ -25,7 +25,7 @@ enum class NodeKind : uint8_t {
 // Relaxed-atomic bitmask of what a node has seen (JIT_DESIGN.md §2.4).
 struct TypeFeedback {
     std::atomic<uint8_t> seen{0};
-    void record(uint8_t bit) {
+    [[gnu::always_inline]] void record(uint8_t bit) {
         if (!(seen.load(std::memory_order_relaxed) & bit)) seen.fetch_or(bit, std::memory_order_relaxed);
     }
 };
@@ -122,6 +122,9 @@ struct Call final : Expr {  // callee(args)
     ExprPtr callee;
     std::vector<ExprPtr> args;
     mutable std::atomic<uint32_t> count{0};
+    // Inline cache of the interpreter: the function a frozen global callee held when last called
+    // directly; valid while the global's slot still holds it.
+    mutable std::atomic<Function*> target{nullptr};
     Call(SourcePos p, ExprPtr c) : Expr(NodeKind::Call, p), callee(std::move(c)) {}
 };
 
@@ -274,6 +277,10 @@ struct FunctionNode {
     };
     std::vector<CaptureSource> captures;
     bool simple_params = false;  // no method, no defaults, no cells: args go to slots 0..n-1
+    // With simple_params, a plain (not async or generator) function and no global snapshots,
+    // the parameter count: a call with that many arguments evaluates them straight into the
+    // callee's slots. Else SIZE_MAX, which no call matches.
+    size_t direct_arity = SIZE_MAX;
     bool is_spawn = false;       // a spawn body: sees a snapshot of the globals it names
     std::vector<std::pair<uint32_t, uint32_t>> global_snapshots;  // (local slot, global slot)
     SourceFile const* file = nullptr;

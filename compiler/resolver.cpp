@@ -306,6 +306,8 @@ private:
         fn.simple_params = !fn.is_method && fn.cell_slots.empty() && fn.info.min_params == fn.info.max_params;
         for (size_t i = 0; i < fn.params.size(); ++i)
             if (fn.params[i].ref.index != i) fn.simple_params = false;
+        if (fn.simple_params && fn.global_snapshots.empty() && fn.info.kind == FunctionKind::Normal)
+            fn.direct_arity = fn.params.size();
     }
 
     // ---- statements ------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <alloca.h>
 
 #include "absl/strings/str_cat.h"
+#include "interp/fast_paths.h"
 #include "interp/interpreter.h"
 #include "runtime/tasks.h"
 
@@ -28,8 +29,19 @@ struct ArgBuffer {
 Value Interpreter::eval(Thread& th, Frame& f, Expr const& e) {
     switch (e.kind) {
     case NodeKind::Literal: return as<Literal>(e).value;
-    case NodeKind::Identifier: return eval_identifier(th, f, as<Identifier>(e));
-    case NodeKind::Binary: return eval_binary(th, f, as<Binary>(e));
+    case NodeKind::Identifier: {
+        auto const& id = as<Identifier>(e);
+        if (id.ref.kind == VarKind::Local && !id.is_move) {
+            Value const& slot = f.slots[id.ref.index];
+            if (!slot.is_unbound()) return slot;
+        }
+        return eval_identifier(th, f, id);
+    }
+    case NodeKind::Binary: {
+        RawValue result;
+        if (pure_int_binary(f, as<Binary>(e), result)) return Value::from_raw_owned(result);
+        return eval_binary_values(th, f, as<Binary>(e));
+    }
     case NodeKind::Call: return eval_call(th, f, as<Call>(e));
     case NodeKind::Index: return eval_index(th, f, as<Index>(e));
     case NodeKind::Logical: return eval_logical(th, f, as<Logical>(e));
@@ -154,51 +166,7 @@ static inline Value const* peek(Frame& f, Expr const& e) {
     return v.is_unbound() ? nullptr : &v;
 }
 
-static inline bool int_compare(BinOp op, int64_t x, int64_t y, bool& out) {
-    switch (op) {
-    case BinOp::Lt: out = x < y; return true;
-    case BinOp::Le: out = x <= y; return true;
-    case BinOp::Gt: out = x > y; return true;
-    case BinOp::Ge: out = x >= y; return true;
-    case BinOp::Eq: out = x == y; return true;
-    case BinOp::Ne: out = x != y; return true;
-    default: return false;
-    }
-}
-
-// Int (op) Int without raising: false when the generic path must decide (overflow, a zero or
-// negative divisor), which then raises or computes the exact result.
-static inline bool int_binop(BinOp op, int64_t x, int64_t y, Value& out) {
-    int64_t r;
-    bool cmp;
-    switch (op) {
-    case BinOp::Add:
-        if (__builtin_add_overflow(x, y, &r)) return false;
-        break;
-    case BinOp::Sub:
-        if (__builtin_sub_overflow(x, y, &r)) return false;
-        break;
-    case BinOp::Mul:
-        if (__builtin_mul_overflow(x, y, &r)) return false;
-        break;
-    case BinOp::Mod:
-        if (y <= 0) return false;
-        r = x % y;
-        break;
-    case BinOp::Div:
-        if (y <= 0) return false;
-        r = x / y;
-        break;
-    default:
-        if (!int_compare(op, x, y, cmp)) return false;
-        out = Value::from_bool(cmp);
-        return true;
-    }
-    out = Value::from_int(r);
-    return true;
-}
-
-static bool is_pure_arith(Expr const& e) {
+bool is_pure_arith(Expr const& e) {
     switch (e.kind) {
     case NodeKind::Literal: return true;
     case NodeKind::Identifier: return as<Identifier>(e).ref.kind == VarKind::Local;  // A move of an Int is a read.
@@ -210,78 +178,50 @@ static bool is_pure_arith(Expr const& e) {
     }
 }
 
-static inline bool has_pure_operands(Binary const& b) {
-    uint8_t state = b.pure_operands.load(std::memory_order_relaxed);
-    if (state == 0) {
-        state = is_pure_arith(*b.lhs) && is_pure_arith(*b.rhs) ? 1 : 2;
-        b.pure_operands.store(state, std::memory_order_relaxed);
-    }
-    return state == 1;
-}
-
-// Evaluates a side-effect-free int expression with machine ints. False when any operand is not
-// an Int or an operation would raise: the caller then takes the generic path, which raises.
-static bool try_eval_int(Frame& f, Expr const& e, int64_t& out) {
+IntResult try_eval_int(Frame& f, Expr const& e) {
     switch (e.kind) {
-    case NodeKind::Literal: {
-        Value const& v = as<Literal>(e).value;
-        out = v.as_int();
-        return v.is_int();
-    }
-    case NodeKind::Identifier: {
-        Value const& v = f.slots[as<Identifier>(e).ref.index];
-        out = v.as_int();
-        return v.is_int();
-    }
+    case NodeKind::Literal:
+    case NodeKind::Identifier: return int_operand(f, e);
     case NodeKind::Binary: {
         auto const& b = as<Binary>(e);
-        int64_t x, y;
-        if (!try_eval_int(f, *b.lhs, x) || !try_eval_int(f, *b.rhs, y)) return false;
+        IntResult x = int_operand(f, *b.lhs);
+        if (!x.ok) return x;
+        IntResult y = int_operand(f, *b.rhs);
+        if (!y.ok) return y;
+        int64_t r;
+        bool overflow;
         switch (b.op) {
-        case BinOp::Add: return !__builtin_add_overflow(x, y, &out);
-        case BinOp::Sub: return !__builtin_sub_overflow(x, y, &out);
-        case BinOp::Mul: return !__builtin_mul_overflow(x, y, &out);
+        case BinOp::Add: overflow = __builtin_add_overflow(x.value, y.value, &r); return {r, !overflow};
+        case BinOp::Sub: overflow = __builtin_sub_overflow(x.value, y.value, &r); return {r, !overflow};
+        case BinOp::Mul: overflow = __builtin_mul_overflow(x.value, y.value, &r); return {r, !overflow};
         case BinOp::Div:
-            if (y <= 0) return false;
-            out = x / y;
-            return true;
+            if (y.value <= 0) return {0, false};
+            return {x.value / y.value, true};
         case BinOp::Mod:
-            if (y <= 0) return false;
-            out = x % y;
-            return true;
-        default: return false;
+            if (y.value <= 0) return {0, false};
+            return {x.value % y.value, true};
+        default: return {0, false};
         }
     }
-    default: return false;
+    default: return {0, false};
     }
 }
 
-Value Interpreter::eval_binary(Thread& th, Frame& f, Binary const& b) {
-    if (has_pure_operands(b)) {
-        int64_t x, y;
-        Value result;
-        if (try_eval_int(f, *b.lhs, x) && try_eval_int(f, *b.rhs, y)) {
-            b.feedback.record(FB_INT_INT);
-            if (int_binop(b.op, x, y, result)) return result;
-        }
-    }
-    Value lhs_storage, rhs_storage;
+// Binary operators on evaluated operands: the int fast path when the operands are not pure
+// arithmetic, in-place string and array `+` on a temporary left operand, else the runtime.
+Value Interpreter::eval_binary_values(Thread& th, Frame& f, Binary const& b) {
     Value const* lp = peek(f, *b.lhs);
-    if (!lp) {
-        lhs_storage = eval(th, f, *b.lhs);
-        lp = &lhs_storage;
-    }
+    Value lhs_storage = lp ? Value() : eval_inline(th, f, *b.lhs);
+    if (!lp) lp = &lhs_storage;
     Value const* rp = peek(f, *b.rhs);
-    if (!rp) {
-        rhs_storage = eval(th, f, *b.rhs);
-        rp = &rhs_storage;
-    }
+    Value rhs_storage = rp ? Value() : eval_inline(th, f, *b.rhs);
+    if (!rp) rp = &rhs_storage;
     Value const& lhs = *lp;
     Value const& rhs = *rp;
     if (lhs.is_int() && rhs.is_int()) {
         b.feedback.record(FB_INT_INT);
-        Value result;
-        if (int_binop(b.op, lhs.as_int(), rhs.as_int(), result)) return result;
+        RawValue result;
+        if (int_binop(b.op, lhs.as_int(), rhs.as_int(), result)) return Value::from_raw_owned(result);
     } else if (lhs.is(TAG_STR) && rhs.is(TAG_STR)) {
         b.feedback.record(FB_STR_STR);
         if (b.op == BinOp::Add && lp == &lhs_storage) return binop_add_move(th, lhs_storage, rhs);
@@ -298,15 +238,8 @@ Value Interpreter::eval_binary(Thread& th, Frame& f, Binary const& b) {
 
 // A condition's truth without materialising a Bool for int comparisons.
 bool Interpreter::eval_condition(Thread& th, Frame& f, Expr const& e) {
-    if (e.kind == NodeKind::Binary && has_pure_operands(as<Binary>(e))) {
-        auto const& b = as<Binary>(e);
-        int64_t x, y;
-        bool out;
-        if (try_eval_int(f, *b.lhs, x) && try_eval_int(f, *b.rhs, y) && int_compare(b.op, x, y, out)) {
-            b.feedback.record(FB_INT_INT);
-            return out;
-        }
-    }
+    bool out;
+    if (int_condition(f, e, out)) return out;
     return truthy(eval(th, f, e));
 }
 
@@ -339,9 +272,50 @@ Value Interpreter::eval_unary(Thread& th, Frame& f, Unary const& u) {
     return Value();
 }
 
+// The callee of `name(...)` when `name` is a function global bound once by its declaration and
+// never rebound (a frozen global): borrowed from the slot without reference count traffic, as
+// the module keeps it alive. Once tasks run, only a slot published as frozen_ready is read
+// without its lock.
+static inline Function* frozen_callee(Thread& th, Frame& f, Expr const& callee) {
+    if (callee.kind != NodeKind::Identifier) return nullptr;
+    auto const& id = as<Identifier>(callee);
+    if (id.ref.kind != VarKind::Global || id.is_move) return nullptr;
+    Module* m = f.module;
+    uint32_t i = id.ref.index;
+    if (!m->frozen[i]) return nullptr;
+    if (th.rt.tasks_started.load(std::memory_order_relaxed) && !(i < m->frozen_ready.size() && m->frozen_ready[i]))
+        return nullptr;
+    Value const& slot = m->globals[i];
+    return slot.is(TAG_FUNCTION) ? slot.as<Function>() : nullptr;
+}
+
 Value Interpreter::eval_call(Thread& th, Frame& f, Call const& c) {
-    Value callee = eval(th, f, *c.callee);
+    // The cached target is the callee while the global's slot still holds it: a frozen global is
+    // bound once and never rebound, so the slot, which keeps the function alive, is read without
+    // a lock or a count, and a stale target is only compared, never dereferenced.
+    Function* fn = c.target.load(std::memory_order_relaxed);
+    if (fn && f.module->globals[as<Identifier>(*c.callee).ref.index].bits() == reinterpret_cast<uint64_t>(fn)) [[likely]]
+        return call_direct(th, f, c, fn);
+    fn = frozen_callee(th, f, *c.callee);
+    if (fn && static_cast<FunctionNode const*>(fn->info->code)->direct_arity == c.args.size()) {
+        c.target.store(fn, std::memory_order_relaxed);
+        return call_direct(th, f, c, fn);
+    }
+    return eval_call_generic(th, f, c, fn);
+}
+
+// Any other call: `fn` is the callee when frozen_callee found it, else the callee is evaluated
+// (and `callee` keeps it alive for the call, also when it takes the direct path).
+Value Interpreter::eval_call_generic(Thread& th, Frame& f, Call const& c, Function* fn) {
+    Value callee;
     size_t n = c.args.size();
+    if (!fn) {
+        callee = eval(th, f, *c.callee);
+        if (callee.is(TAG_FUNCTION)) {
+            fn = callee.as<Function>();
+            if (static_cast<FunctionNode const*>(fn->info->code)->direct_arity == n) return call_direct(th, f, c, fn);
+        }
+    }
     ArgBuffer args{static_cast<Value*>(alloca(sizeof(Value) * (n ? n : 1)))};
     bool moves = false;
     for (; args.count < n; ++args.count) {
@@ -356,7 +330,7 @@ Value Interpreter::eval_call(Thread& th, Frame& f, Call const& c) {
             args.values[i] = eval_identifier(th, f, as<Identifier>(*c.args[i]));
     th.set_pos(c.pos);
     std::span<Value> span(args.values, n);
-    if (callee.is(TAG_FUNCTION)) return call(th, callee.as<Function>(), span);
+    if (fn) return call(th, fn, span);
     if (!callee.is(TAG_BUILTIN)) return call_value(th, callee, span);
     try {
         return call_value(th, callee, span);
@@ -372,6 +346,42 @@ Value Interpreter::eval_call(Thread& th, Frame& f, Call const& c) {
         }
         throw;
     }
+}
+
+// A call of a plain function with simple parameters and the right argument count: the
+// arguments are evaluated (left to right, moves last) straight into the callee's slots, which
+// live on this native frame; no arity check, no argument buffer, no parameter binding.
+Value Interpreter::call_direct(Thread& th, Frame& f, Call const& c, Function* fn) {
+    auto const& node = *static_cast<FunctionNode const*>(fn->info->code);
+    size_t n = c.args.size();
+    uint32_t size = node.frame_size;  // Parameters come first, so size >= n.
+    // Small frames use a fixed buffer: no dynamic stack adjustment on the common path.
+    constexpr uint32_t k_small_frame = 4;
+    alignas(Value) unsigned char small[sizeof(Value) * k_small_frame];
+    void* storage = size <= k_small_frame ? static_cast<void*>(small) : alloca(sizeof(Value) * size);
+    ArgBuffer slots{static_cast<Value*>(storage)};
+    bool moves = false;
+    for (; slots.count < n; ++slots.count) {
+        auto const& arg = *c.args[slots.count];
+        bool move = arg.kind == NodeKind::Identifier && as<Identifier>(arg).is_move;
+        moves |= move;
+        new (&slots.values[slots.count]) Value(move ? Value() : eval_inline(th, f, arg));
+    }
+    for (size_t i = 0; moves && i < n; ++i)
+        if (c.args[i]->kind == NodeKind::Identifier && as<Identifier>(*c.args[i]).is_move)
+            slots.values[i] = eval_identifier(th, f, as<Identifier>(*c.args[i]));
+    for (; slots.count < size; ++slots.count) new (&slots.values[slots.count]) Value(Value::unbound());
+    th.set_pos(c.pos);
+    bump_counter(node.calls);
+    FrameGuard guard(th, fn->info->name, node.file, node.pos);
+    // Spawn and test bodies are top level, as in call_body (never reached from here in practice).
+    Frame frame{slots.values, fn, fn->module, &node, {}, node.name.empty() && !fn->info->is_lambda};
+    try {
+        exec_block(th, frame, *node.body);
+    } catch (EarlyReturn& r) {
+        return std::move(r.value);
+    }
+    return std::move(frame.ret);
 }
 
 static bool is_place(Expr const& e) {

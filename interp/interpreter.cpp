@@ -1,6 +1,8 @@
 // Calls, frames and statements of the tree-walking interpreter.
 #include "interp/interpreter.h"
 
+#include "interp/fast_paths.h"
+
 #include <alloca.h>
 
 #include "absl/strings/str_cat.h"
@@ -18,14 +20,6 @@ Value call_hook(Thread& th, Function* fn, std::span<Value> args) {
 
 Value body_hook(Thread& th, Function* fn, std::span<Value> args) {
     return static_cast<Interpreter*>(th.rt.host)->call_function_body(th, fn, args);
-}
-
-// Tiering counters (JIT_DESIGN.md §2.3): a relaxed load and store, no read-modify-write, so
-// tasks on other cores never contend; a lost increment is harmless. They saturate, so a hot
-// function stops writing its cache line once it is past every threshold.
-inline void bump_counter(std::atomic<uint32_t>& counter) {
-    uint32_t c = counter.load(std::memory_order_relaxed);
-    if (c < (1u << 20)) counter.store(c + 1, std::memory_order_relaxed);
 }
 
 // Slots on the C stack, destroyed on every exit path.
@@ -274,34 +268,60 @@ Value& Interpreter::place_root(Thread& th, Frame& f, Identifier const& id) {
 // ---------------------------------------------------------------------------------------------
 // Statements
 
+// `x := e` on a plain local is the hot case: pure int arithmetic is stored without a
+// temporary, anything else is evaluated and moved into the slot.
+RUFF_HOT_INLINE Flow Interpreter::exec_assign(Thread& th, Frame& f, AssignStmt const& s) {
+    if (s.op == AssignOp::Set && s.target->kind == NodeKind::Identifier) {
+        auto const& id = as<Identifier>(*s.target);
+        if (id.ref.kind == VarKind::Local && !id.ref.is_const) {
+            Value& slot = f.slots[id.ref.index];
+            RawValue result;
+            if (s.value->kind == NodeKind::Binary && pure_int_binary(f, as<Binary>(*s.value), result)) {
+                slot = Value::from_raw_owned(result);
+                return Flow::Normal;
+            }
+            slot = eval(th, f, *s.value);
+            return Flow::Normal;
+        }
+    }
+    return exec_assign_generic(th, f, s);
+}
+
+// The common statements (expression, assignment, if, return) run inline here: a block costs
+// one native call rather than one per statement. Everything else goes through exec.
 Flow Interpreter::exec_block(Thread& th, Frame& f, Block const& b) {
-    for (auto const& s : b.stmts) {
-        Flow flow = exec(th, f, *s);
+    for (auto const& p : b.stmts) {
+        Stmt const& s = *p;
+        Flow flow;
+        switch (s.kind) {
+        case NodeKind::ExprStmt: eval(th, f, *as<ExprStmt>(s).expr); continue;
+        case NodeKind::AssignStmt: flow = exec_assign(th, f, as<AssignStmt>(s)); break;
+        case NodeKind::IfStmt: flow = exec_if(th, f, as<IfStmt>(s)); break;
+        case NodeKind::ReturnStmt: {
+            auto const& r = as<ReturnStmt>(s);
+            f.ret = r.value ? eval_inline(th, f, *r.value) : Value();
+            return Flow::Return;
+        }
+        default: flow = exec(th, f, s); break;
+        }
         if (flow != Flow::Normal) return flow;
     }
     return Flow::Normal;
+}
+
+RUFF_HOT_INLINE Flow Interpreter::exec_if(Thread& th, Frame& f, IfStmt const& i) {
+    bool taken;
+    if (!int_condition(f, *i.cond, taken)) taken = eval_condition(th, f, *i.cond);
+    if (taken) return exec_block(th, f, *i.then_block);
+    return i.else_branch ? exec(th, f, *i.else_branch) : Flow::Normal;
 }
 
 Flow Interpreter::exec(Thread& th, Frame& f, Stmt const& s) {
     switch (s.kind) {
     case NodeKind::ExprStmt: eval(th, f, *as<ExprStmt>(s).expr); return Flow::Normal;
     case NodeKind::AssignStmt: return exec_assign(th, f, as<AssignStmt>(s));
-    case NodeKind::IfStmt: {
-        auto const& i = as<IfStmt>(s);
-        if (eval_condition(th, f, *i.cond)) return exec_block(th, f, *i.then_block);
-        return i.else_branch ? exec(th, f, *i.else_branch) : Flow::Normal;
-    }
-    case NodeKind::WhileStmt: {
-        auto const& w = as<WhileStmt>(s);
-        while (!w.cond || eval_condition(th, f, *w.cond)) {
-            bump_counter(w.backedges);
-            check_cancelled(th);
-            Flow flow = exec_block(th, f, *w.body);
-            if (flow == Flow::Break) break;
-            if (flow == Flow::Return) return flow;
-        }
-        return Flow::Normal;
-    }
+    case NodeKind::IfStmt: return exec_if(th, f, as<IfStmt>(s));
+    case NodeKind::WhileStmt: return exec_while(th, f, as<WhileStmt>(s));
     case NodeKind::ReturnStmt: {
         auto const& r = as<ReturnStmt>(s);
         f.ret = r.value ? eval(th, f, *r.value) : Value();
@@ -327,6 +347,22 @@ Flow Interpreter::exec(Thread& th, Frame& f, Stmt const& s) {
     case NodeKind::TestStmt: return Flow::Normal;  // Run only by `ruff test`.
     default: return Flow::Normal;
     }
+}
+
+Flow Interpreter::exec_while(Thread& th, Frame& f, WhileStmt const& w) {
+    for (;;) {
+        if (w.cond) {
+            bool go;
+            if (!int_condition(f, *w.cond, go)) go = eval_condition(th, f, *w.cond);
+            if (!go) break;
+        }
+        bump_counter(w.backedges);
+        check_cancelled(th);
+        Flow flow = exec_block(th, f, *w.body);
+        if (flow == Flow::Break) break;
+        if (flow == Flow::Return) return flow;
+    }
+    return Flow::Normal;
 }
 
 // Statements that run once per definition: out of line, so exec's prologue stays small.
@@ -364,15 +400,11 @@ static Value apply_compound(Thread& th, AssignOp op, Value const& current, Value
     return rhs;
 }
 
-Flow Interpreter::exec_assign(Thread& th, Frame& f, AssignStmt const& s) {
+Flow Interpreter::exec_assign_generic(Thread& th, Frame& f, AssignStmt const& s) {
     if (s.target->kind == NodeKind::Identifier) {
         auto const& id = as<Identifier>(*s.target);
         if (s.op == AssignOp::Set) {
             Value v = eval(th, f, *s.value);
-            if (id.ref.kind == VarKind::Local && !id.ref.is_const) {
-                f.slots[id.ref.index] = std::move(v);
-                return Flow::Normal;
-            }
             th.set_pos(s.pos);
             store_var(th, f, id.ref, id.name, std::move(v));
             return Flow::Normal;

@@ -40,6 +40,14 @@ struct Frame {
     InterpGenerator* generator = nullptr;
 };
 
+// Tiering counters (JIT_DESIGN.md §2.3): a relaxed load and store, no read-modify-write, so
+// tasks on other cores never contend; a lost increment is harmless. They saturate, so a hot
+// function stops writing its cache line once it is past every threshold.
+inline void bump_counter(std::atomic<uint32_t>& counter) {
+    uint32_t c = counter.load(std::memory_order_relaxed);
+    if (c < (1u << 20)) counter.store(c + 1, std::memory_order_relaxed);
+}
+
 // Pushes a Ruff frame record (for tracebacks) and counts depth; pops on every exit path.
 struct FrameGuard {
     Thread& th;
@@ -91,6 +99,7 @@ public:
     Flow exec(Thread& th, Frame& f, ast::Stmt const& s);
     Flow exec_block(Thread& th, Frame& f, ast::Block const& b);
     Value eval(Thread& th, Frame& f, ast::Expr const& e);
+    inline Value eval_inline(Thread& th, Frame& f, ast::Expr const& e);  // interp/fast_paths.h
 
     // Imports `name` relative to the importing file; raises ImportError / SyntaxError.
     Value import_module(Thread& th, std::string const& name, SourceFile const* from);
@@ -102,6 +111,7 @@ private:
     friend Place evaluate_place(Interpreter&, Thread&, Frame&, ast::Expr const&);
     Value make_closure(Thread& th, Frame& f, ast::FunctionNode const& fn);
     Value call_body(Thread& th, Function* fn, std::span<Value> args, Value* self_out);
+    [[gnu::noinline]] Value call_direct(Thread& th, Frame& f, ast::Call const& c, Function* fn);
     void bind_params(Thread& th, Frame& callee, Function* fn, std::span<Value> args);
     Value run_async(Thread& th, Function* fn, std::span<Value> args);
     Value make_generator(Thread& th, Function* fn, std::span<Value> args);
@@ -120,10 +130,13 @@ private:
 
     // Statements.
     Flow exec_assign(Thread& th, Frame& f, ast::AssignStmt const& s);
+    Flow exec_if(Thread& th, Frame& f, ast::IfStmt const& s);
+    [[gnu::noinline]] Flow exec_assign_generic(Thread& th, Frame& f, ast::AssignStmt const& s);
     [[gnu::noinline]] void exec_declaration(Thread& th, Frame& f, ast::Stmt const& s);
     void assign_place(Thread& th, Frame& f, ast::Expr const& target, Value v);
     Value read_place(Thread& th, Frame& f, Place const& p);
     void store_place(Thread& th, Frame& f, Place const& p, Value v);
+    [[gnu::noinline]] Flow exec_while(Thread& th, Frame& f, ast::WhileStmt const& s);
     Flow exec_for(Thread& th, Frame& f, ast::ForStmt const& s);
     [[gnu::noinline]] Flow exec_match(Thread& th, Frame& f, ast::MatchStmt const& s);
     [[gnu::noinline]] Flow exec_try(Thread& th, Frame& f, ast::TryStmt const& s);
@@ -140,11 +153,12 @@ private:
     [[gnu::noinline]] Value eval_array(Thread& th, Frame& f, ast::ArrayLit const& a);
     [[gnu::noinline]] Value eval_dict(Thread& th, Frame& f, ast::DictLit const& d);
     [[noreturn, gnu::noinline]] void eval_throw(Thread& th, Frame& f, ast::ThrowExpr const& t);
-    Value eval_binary(Thread& th, Frame& f, ast::Binary const& b);
+    [[gnu::noinline]] Value eval_binary_values(Thread& th, Frame& f, ast::Binary const& b);
     bool eval_condition(Thread& th, Frame& f, ast::Expr const& e);
     [[gnu::noinline]] Value eval_logical(Thread& th, Frame& f, ast::Logical const& l);
     [[gnu::noinline]] Value eval_unary(Thread& th, Frame& f, ast::Unary const& u);
     Value eval_call(Thread& th, Frame& f, ast::Call const& c);
+    [[gnu::noinline]] Value eval_call_generic(Thread& th, Frame& f, ast::Call const& c, Function* fn);
     [[gnu::noinline]] Value eval_method_call(Thread& th, Frame& f, ast::MethodCall const& c);
     Value eval_builtin_method(Thread& th, Value& object, ast::MethodCall const& c, std::span<Value> args);
     [[gnu::noinline]] Value eval_struct_literal(Thread& th, Frame& f, ast::StructLit const& s);

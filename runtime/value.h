@@ -124,7 +124,9 @@ public:
         m_bits = other.m_bits;
         return *this;
     }
-    Value& operator=(Value&& other) noexcept {
+    // Forced inline: the interpreter's hot paths store into slots with it, and in a large
+    // translation unit GCC would otherwise leave it as a call.
+    [[gnu::always_inline]] Value& operator=(Value&& other) noexcept {
         if (this != &other) {
             release();
             m_tag = other.m_tag;
