@@ -40,12 +40,15 @@ struct Frame {
     InterpGenerator* generator = nullptr;
 };
 
-// Tiering counters (JIT_DESIGN.md §2.3): a relaxed load and store, no read-modify-write, so
-// tasks on other cores never contend; a lost increment is harmless. They saturate, so a hot
-// function stops writing its cache line once it is past every threshold.
+// Tiering counters (JIT_DESIGN.md §2.3): a relaxed load and store, no read-modify-write; a lost
+// increment is harmless. They saturate early, so a hot function stops writing its cache line
+// soon: tasks running it on several cores otherwise bounce that line between them on every call
+// (measured: two fib tasks on two cores ran no faster than one after the other). Tiering
+// thresholds are therefore at most k_counter_limit.
+constexpr uint32_t k_counter_limit = 1u << 14;
 inline void bump_counter(std::atomic<uint32_t>& counter) {
     uint32_t c = counter.load(std::memory_order_relaxed);
-    if (c < (1u << 20)) counter.store(c + 1, std::memory_order_relaxed);
+    if (c < k_counter_limit) counter.store(c + 1, std::memory_order_relaxed);
 }
 
 // Pushes a Ruff frame record (for tracebacks) and counts depth; pops on every exit path.

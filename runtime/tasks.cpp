@@ -364,17 +364,26 @@ Scheduler& scheduler_of(Runtime& rt) {
 }
 
 #if !RUFF_THREAD_TASKS
-// Runs `fn` as a TBB task: on this worker's own deque from inside the arena, else enqueued.
+// True on the arena's workers (set by every task body they run). Not
+// tbb::this_task_arena::current_thread_index(): once the arena is initialized it reports slot 0
+// for the main thread too, and group.run() from there put tasks where no second worker took
+// them (par_map ran on one core).
+thread_local bool t_arena_worker = false;
+
+// Runs `fn` as a TBB task: on this worker's own deque from a worker, else enqueued.
 template <class Fn>
 void submit_to_arena(Scheduler& s, Fn&& fn) {
-    if (tbb::this_task_arena::current_thread_index() >= 0) s.group.run(std::forward<Fn>(fn));
+    if (t_arena_worker) s.group.run(std::forward<Fn>(fn));
     else s.arena.enqueue(s.group.defer(std::forward<Fn>(fn)));
 }
 
 // Continues a parked fiber on some worker.
 void resume_fiber(Fiber* f) {
     Scheduler* s = f->sched;
-    submit_to_arena(*s, [s, f] { run_slice(s->stacks, f); });
+    submit_to_arena(*s, [s, f] {
+        t_arena_worker = true;
+        run_slice(s->stacks, f);
+    });
 }
 #endif
 
@@ -723,6 +732,7 @@ void submit(Scheduler& s, std::unique_ptr<Job> job) {
     Scheduler* sp = &s;
     submit_to_arena(s, [sp, body = std::move(body)] {
         // The task's own stack: it can park without holding this worker.
+        t_arena_worker = true;
         Fiber* f = new_fiber(sp->stacks, body);
         f->sched = sp;
         run_slice(sp->stacks, f);
