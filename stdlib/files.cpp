@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "absl/container/flat_hash_map.h"
+#include "runtime/spinlock.h"
 #include "runtime/tasks.h"
 #include "stdlib/stdlib.h"
 
@@ -90,14 +92,8 @@ std::string resolve_target(std::string path, int& fd) {
     return path;
 }
 
-// True if a system call on `path` may take long: it is a FIFO, device or socket (a FIFO blocks
-// until its other end opens), or it lives on a network or FUSE file system. Such calls go to
-// the I/O pool; regular files and directories on local file systems are served inline, since a
-// hand-off to the pool costs more than the call itself (the ssg benchmark: 0.3 s inline, 2 s
-// through the pool).
-bool may_block(std::string const& path) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return true;
+// True if `path` (or, if it does not exist, its directory) is on a network or FUSE file system.
+bool on_network_fs(std::string const& path) {
     struct statfs fs;
     if (::statfs(path.c_str(), &fs) != 0 && ::statfs(dir_of(path).c_str(), &fs) != 0) return false;
     switch (static_cast<uint32_t>(fs.f_type)) {
@@ -111,6 +107,29 @@ bool may_block(std::string const& path) {
         return true;
     default: return false;
     }
+}
+
+// True if a system call on `path` may take long: it is a FIFO, device or socket (a FIFO blocks
+// until its other end opens), or it lives on a network or FUSE file system. Such calls go to
+// the I/O pool; regular files and directories on local file systems are served inline, since a
+// hand-off to the pool costs more than the call itself (the ssg benchmark: 0.3 s inline, 2 s
+// through the pool).
+bool may_block(std::string const& path) {
+    struct stat st;
+    bool exists = ::stat(path.c_str(), &st) == 0;
+    if (exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return true;
+    if (!exists) return on_network_fs(path);
+    // One statfs per device: the answer for a device never changes while we run.
+    static SpinLock lock;
+    static absl::flat_hash_map<dev_t, bool> network;
+    {
+        std::lock_guard<SpinLock> guard(lock);
+        if (auto it = network.find(st.st_dev); it != network.end()) return it->second;
+    }
+    bool slow = on_network_fs(path);
+    std::lock_guard<SpinLock> guard(lock);
+    network[st.st_dev] = slow;
+    return slow;
 }
 
 // Runs the system calls of a file built-in: inline, or on the I/O pool when called from a task
