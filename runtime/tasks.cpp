@@ -11,6 +11,7 @@
 //              deadlock detection reads, the timer thread and the I/O pool.
 #include "runtime/tasks.h"
 
+#include <malloc.h>
 #include <pthread.h>
 
 #include <chrono>
@@ -176,12 +177,16 @@ extern "C" void ruff_fiber_main(Fiber* f) {
 
 // A new fiber that will run `body` on a stack of the pool.
 Fiber* new_fiber(StackPool& pool, std::function<void(Fiber*)> body) {
-    auto* f = new Fiber();
-    f->stack = pool.take();
+    // The Fiber lives at the top of its own stack (no allocation per task); the stack grows
+    // down from just below it.
+    char* stack = pool.take();
+    uintptr_t top = reinterpret_cast<uintptr_t>(stack + 4096 + pool.size());
+    char* home = reinterpret_cast<char*>((top - sizeof(Fiber)) & ~uintptr_t(63));
+    auto* f = new (home) Fiber();
+    f->stack = stack;
     f->body = std::move(body);
     // The first switch "returns" into ruff_fiber_start with r12 = f and r13 = ruff_fiber_main.
-    char* top = f->stack + 4096 + pool.size();
-    auto* frame = reinterpret_cast<uint64_t*>(top - 88);
+    auto* frame = reinterpret_cast<uint64_t*>(home - 88);
     uint32_t mxcsr;
     uint16_t fpucw;
     asm volatile("stmxcsr %0" : "=m"(mxcsr));
@@ -200,8 +205,9 @@ Fiber* new_fiber(StackPool& pool, std::function<void(Fiber*)> body) {
 void run_slice(StackPool& pool, Fiber* f) {
     ruff_fiber_switch(&f->worker_sp, f->sp);
     if (f->finished) {
-        pool.give(f->stack);
-        delete f;
+        char* stack = f->stack;
+        f->~Fiber();
+        pool.give(stack);
         return;
     }
     std::function<void()> on_park = std::move(f->on_park);
@@ -359,7 +365,13 @@ namespace {
 
 Scheduler& scheduler_of(Runtime& rt) {
     // The first task starts from the main program, before any other thread exists.
-    if (!rt.scheduler) rt.scheduler = new Scheduler(rt, static_cast<size_t>(env_int("RUFF_THREADS", hardware_threads())));
+    if (!rt.scheduler) {
+        // Tasks allocate on one thread and free on another: let the heaps grow in large steps
+        // and not trim them back at every free (spawn benchmark: 0.32-0.43 s -> 0.28 s).
+        mallopt(M_TOP_PAD, 64 << 20);
+        mallopt(M_TRIM_THRESHOLD, 256 << 20);
+        rt.scheduler = new Scheduler(rt, static_cast<size_t>(env_int("RUFF_THREADS", hardware_threads())));
+    }
     return *rt.scheduler;  // Never destroyed: detached timer and I/O threads outlive main().
 }
 
