@@ -22,6 +22,24 @@ struct ArgBuffer {
     }
 };
 
+bool is_move(Expr const& e) { return e.kind == NodeKind::Identifier && as<Identifier>(e).is_move; }
+
+// Evaluates a call's arguments left to right into `out`. A moved variable (`a := push(a, x)`)
+// is taken last, so the other arguments still see it.
+template <class Eval, class Take>
+[[gnu::always_inline]] inline void eval_arguments(Call const& c, ArgBuffer& out, Eval&& eval_arg, Take&& take_moved) {
+    size_t n = c.args.size();
+    bool moves = false;
+    for (; out.count < n; ++out.count) {
+        auto const& arg = *c.args[out.count];
+        bool move = is_move(arg);
+        moves |= move;
+        new (&out.values[out.count]) Value(move ? Value() : eval_arg(arg));
+    }
+    for (size_t i = 0; moves && i < n; ++i)
+        if (is_move(*c.args[i])) out.values[i] = take_moved(as<Identifier>(*c.args[i]));
+}
+
 }  // namespace
 
 // The dispatcher stays small (a lean prologue matters on every node); each kind has its own
@@ -317,17 +335,9 @@ Value Interpreter::eval_call_generic(Thread& th, Frame& f, Call const& c, Functi
         }
     }
     ArgBuffer args{static_cast<Value*>(alloca(sizeof(Value) * (n ? n : 1)))};
-    bool moves = false;
-    for (; args.count < n; ++args.count) {
-        auto const& arg = *c.args[args.count];
-        bool move = arg.kind == NodeKind::Identifier && as<Identifier>(arg).is_move;
-        moves |= move;
-        new (&args.values[args.count]) Value(move ? Value() : eval(th, f, arg));
-    }
-    // A moved argument (`a := push(a, x)`) is taken last, so the other arguments still see it.
-    for (size_t i = 0; moves && i < n; ++i)
-        if (c.args[i]->kind == NodeKind::Identifier && as<Identifier>(*c.args[i]).is_move)
-            args.values[i] = eval_identifier(th, f, as<Identifier>(*c.args[i]));
+    eval_arguments(
+        c, args, [&](Expr const& e) { return eval(th, f, e); },
+        [&](Identifier const& id) { return eval_identifier(th, f, id); });
     th.set_pos(c.pos);
     std::span<Value> span(args.values, n);
     if (fn) return call(th, fn, span);
@@ -360,16 +370,9 @@ Value Interpreter::call_direct(Thread& th, Frame& f, Call const& c, Function* fn
     alignas(Value) unsigned char small[sizeof(Value) * k_small_frame];
     void* storage = size <= k_small_frame ? static_cast<void*>(small) : alloca(sizeof(Value) * size);
     ArgBuffer slots{static_cast<Value*>(storage)};
-    bool moves = false;
-    for (; slots.count < n; ++slots.count) {
-        auto const& arg = *c.args[slots.count];
-        bool move = arg.kind == NodeKind::Identifier && as<Identifier>(arg).is_move;
-        moves |= move;
-        new (&slots.values[slots.count]) Value(move ? Value() : eval_inline(th, f, arg));
-    }
-    for (size_t i = 0; moves && i < n; ++i)
-        if (c.args[i]->kind == NodeKind::Identifier && as<Identifier>(*c.args[i]).is_move)
-            slots.values[i] = eval_identifier(th, f, as<Identifier>(*c.args[i]));
+    eval_arguments(
+        c, slots, [&](Expr const& e) { return eval_inline(th, f, e); },
+        [&](Identifier const& id) { return eval_identifier(th, f, id); });
     for (; slots.count < size; ++slots.count) new (&slots.values[slots.count]) Value(Value::unbound());
     th.set_pos(c.pos);
     bump_counter(node.calls);
