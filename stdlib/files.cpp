@@ -41,9 +41,9 @@ bool write_all(int fd, std::string_view data) {
 }
 
 // Reads everything from `fd` (regular files, pipes and devices alike); false on a read error.
-bool read_all(int fd, std::string& out) {
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
+// `size` is the file's size if known (a regular file), else 0.
+bool read_all(int fd, std::string& out, size_t size = 0) {
+    if (size > 0) out.reserve(size);
     char buffer[65536];
     for (;;) {
         ssize_t n = ::read(fd, buffer, sizeof buffer);
@@ -93,9 +93,9 @@ std::string resolve_target(std::string path, int& fd) {
 }
 
 // True if `path` (or, if it does not exist, its directory) is on a network or FUSE file system.
-bool on_network_fs(std::string const& path) {
+bool statfs_network(std::string const& path) {
     struct statfs fs;
-    if (::statfs(path.c_str(), &fs) != 0 && ::statfs(dir_of(path).c_str(), &fs) != 0) return false;
+    if (::statfs(path.c_str(), &fs) != 0) return false;
     switch (static_cast<uint32_t>(fs.f_type)) {
     case 0x6969:      // NFS
     case 0x517B:      // SMB
@@ -109,27 +109,50 @@ bool on_network_fs(std::string const& path) {
     }
 }
 
-// True if a system call on `path` may take long: it is a FIFO, device or socket (a FIFO blocks
-// until its other end opens), or it lives on a network or FUSE file system. Such calls go to
-// the I/O pool; regular files and directories on local file systems are served inline, since a
-// hand-off to the pool costs more than the call itself (the ssg benchmark: 0.3 s inline, 2 s
-// through the pool).
-bool may_block(std::string const& path) {
+// The answers, cached: one statfs per device, and per directory of files not yet created (the
+// checks would otherwise add two system calls to every file operation).
+struct NetworkCache {
+    SpinLock lock;
+    absl::flat_hash_map<dev_t, bool> devices;
+    absl::flat_hash_map<std::string, bool> directories;
+};
+NetworkCache& network_cache() {
+    static NetworkCache* const cache = new NetworkCache();
+    return *cache;
+}
+
+template <class Map, class Key>
+bool cached_network(Map NetworkCache::*map, Key const& key, std::string const& path) {
+    NetworkCache& cache = network_cache();
+    {
+        std::lock_guard<SpinLock> guard(cache.lock);
+        if (auto it = (cache.*map).find(key); it != (cache.*map).end()) return it->second;
+    }
+    bool network = statfs_network(path);
+    std::lock_guard<SpinLock> guard(cache.lock);
+    (cache.*map)[key] = network;
+    return network;
+}
+
+// True if a system call on a file with status `st` (`path`) may take long: it is a FIFO, device
+// or socket (a FIFO blocks until its other end opens), or it lives on a network or FUSE file
+// system. Such calls go to the I/O pool; regular files and directories on local file systems are
+// served inline, since a hand-off to the pool costs more than the call itself (the ssg
+// benchmark: 0.3 s inline, 2 s through the pool).
+bool may_block(struct stat const& st, std::string const& path) {
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return true;
+    return cached_network(&NetworkCache::devices, st.st_dev, path);
+}
+
+// The same for a path that may not exist yet (it is about to be created in its directory).
+bool may_block(std::string const& path, struct stat* st_out = nullptr, bool* exists_out = nullptr) {
     struct stat st;
     bool exists = ::stat(path.c_str(), &st) == 0;
-    if (exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return true;
-    if (!exists) return on_network_fs(path);
-    // One statfs per device: the answer for a device never changes while we run.
-    static SpinLock lock;
-    static absl::flat_hash_map<dev_t, bool> network;
-    {
-        std::lock_guard<SpinLock> guard(lock);
-        if (auto it = network.find(st.st_dev); it != network.end()) return it->second;
-    }
-    bool slow = on_network_fs(path);
-    std::lock_guard<SpinLock> guard(lock);
-    network[st.st_dev] = slow;
-    return slow;
+    if (st_out) *st_out = st;
+    if (exists_out) *exists_out = exists;
+    if (exists) return may_block(st, path);
+    std::string dir = dir_of(path);
+    return cached_network(&NetworkCache::directories, dir, dir);
 }
 
 // Runs the system calls of a file built-in: inline, or on the I/O pool when called from a task
@@ -165,9 +188,8 @@ std::string write_direct(std::string const& target, std::string_view content, bo
     return ok ? std::string() : std::string(std::strerror(err));
 }
 
-std::string write_atomic(std::string const& target, std::string_view content) {
-    struct stat st;
-    bool exists = ::stat(target.c_str(), &st) == 0;
+// `st` is the target's status when `exists`.
+std::string write_atomic(std::string const& target, std::string_view content, bool exists, struct stat const& st) {
     if (exists && !S_ISREG(st.st_mode)) return write_direct(target, content, !S_ISFIFO(st.st_mode));
     std::string temp;
     int fd = open_temp(target, temp);
@@ -275,8 +297,20 @@ constexpr BuiltinEntry k_files_builtins[] = {
 }  // namespace
 
 std::string read_binary_data(Thread& th, std::string const& path, std::string& out) {
+    // Opened without blocking (a FIFO would wait for a writer): a regular file on a local file
+    // system is read at once; anything else is opened again and read where waiting is harmless
+    // (the I/O pool for a task, inline for the main program).
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return std::strerror(errno);
+    struct stat st;
     int err = 0;
-    file_io(th, path, [&] {
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && !(th.task && may_block(st, path))) {
+        if (!read_all(fd, out, static_cast<size_t>(st.st_size))) err = errno;
+        ::close(fd);
+        return err ? std::string(std::strerror(err)) : std::string();
+    }
+    ::close(fd);
+    auto slow_read = [&] {
         int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             err = errno;
@@ -284,7 +318,9 @@ std::string read_binary_data(Thread& th, std::string const& path, std::string& o
         }
         if (!read_all(fd, out)) err = errno;
         ::close(fd);
-    });
+    };
+    if (th.task) run_blocking(th, slow_read);
+    else slow_read();
     return err ? std::string(std::strerror(err)) : std::string();
 }
 
@@ -298,12 +334,18 @@ std::string read_text_file(Thread& th, std::string const& path, std::string& out
 std::string write_text_file(Thread& th, std::string const& path, std::string_view content) {
     int fd = -1;
     std::string target = resolve_target(path, fd);
-    if (fd >= 0) th.rt.flush_stdout();  // An inherited descriptor (/dev/stdout): keep the order.
     std::string reason;
-    file_io(th, target, [&] {
-        if (fd >= 0) reason = write_all(fd, content) ? std::string() : std::string(std::strerror(errno));
-        else reason = write_atomic(target, content);
-    });
+    if (fd >= 0) {  // An inherited descriptor (/dev/stdout): keep the order of earlier output.
+        th.rt.flush_stdout();
+        file_io(th, target, [&] { reason = write_all(fd, content) ? std::string() : std::string(std::strerror(errno)); });
+        return reason;
+    }
+    struct stat st;
+    bool exists = false;
+    bool slow = may_block(target, &st, &exists);
+    auto write = [&] { reason = write_atomic(target, content, exists, st); };
+    if (th.task && slow) run_blocking(th, write);
+    else write();
     return reason;
 }
 
