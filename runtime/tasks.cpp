@@ -407,11 +407,15 @@ void link(Scheduler& s, Waiter& w) {
     s.blocked = &w;
 }
 
-void unlink(Scheduler& s, Waiter& w) {
+// A claimed waiter leaves the registry of blocked waits and counts as running again (under
+// s.mutex). One that never got registered (woken while arming) was never counted out.
+void release(Scheduler& s, Waiter& w) {
+    if (!w.registered) return;
     w.registered = false;
     if (w.prev) w.prev->next = w.next;
     else s.blocked = w.next;
     if (w.next) w.next->prev = w.prev;
+    ++s.running;
 }
 
 // Lets a claimed waiter continue, knowing why. The caller must not touch `w` afterwards.
@@ -428,14 +432,11 @@ void finish_wake(Waiter& w, Waiter::Why why) {
 #endif
 }
 
-// Takes a claimed waiter out of the registry (it runs again) and wakes it.
+// Releases a claimed waiter (it runs again) and wakes it.
 void resume_claimed(Scheduler& s, Waiter& w, Waiter::Why why) {
     {
         std::lock_guard<std::mutex> lock(s.mutex);
-        if (w.registered) {
-            unlink(s, w);
-            ++s.running;
-        }
+        release(s, w);
     }
     finish_wake(w, why);
 }
@@ -464,10 +465,7 @@ Victims deadlock_victims(Scheduler& s) {
     if (victims.empty())
         for (Waiter* w = s.blocked; w; w = w->next)
             if (w->kind == Waiter::Kind::Await) take(w, Waiter::Why::Deadlock);
-    for (auto& [w, why] : victims) {
-        unlink(s, *w);
-        ++s.running;
-    }
+    for (auto& [w, why] : victims) release(s, *w);
     return victims;
 }
 
@@ -504,10 +502,7 @@ void work_finished(Scheduler& s, bool task) {
         if (s.live == 0 && s.joiner && claim(*s.joiner)) {
             Waiter* main = s.joiner;
             s.joiner = nullptr;
-            if (main->registered) {
-                unlink(s, *main);
-                ++s.running;
-            }
+            release(s, *main);
             victims.emplace_back(main, Waiter::Why::Woken);
         } else if (s.running == 0) {
             victims = deadlock_victims(s);

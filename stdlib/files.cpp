@@ -277,11 +277,12 @@ Value file_list_dir(Thread& th, std::span<Value> args) {
 // True for any existing path (directories included; symlinks followed).
 Value file_exists(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "file_exists"));
+    // may_block() has already stat'ed the path; only a path that may block is asked again, on
+    // the I/O pool.
+    struct stat st;
     bool exists = false;
-    file_io(th, path, [&] {
-        struct stat st;
-        exists = ::stat(path.c_str(), &st) == 0;
-    });
+    if (th.task && may_block(path, &st, &exists)) run_blocking(th, [&] { exists = ::stat(path.c_str(), &st) == 0; });
+    else if (!th.task) exists = ::stat(path.c_str(), &st) == 0;
     return Value::from_bool(exists);
 }
 
