@@ -48,7 +48,6 @@ struct TaskControl {
 struct TaskHandle : Obj {
     Value promise;
     std::shared_ptr<TaskControl> control;  // Null when the task ran at the call (--sched=seq).
-    bool consumed = false;
     bool cancelled = false;
     TaskHandle() : Obj(ObjKind::TaskHandle) {}
 };
