@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime/spinlock.h"
+#include "runtime/task_memory.h"
 #include "runtime/value.h"
 
 namespace ruff {
@@ -240,7 +241,7 @@ struct Module : Obj {
 };
 
 enum class PromiseState : uint8_t { Pending, Fulfilled, Rejected };
-struct Promise : Obj {
+struct Promise : Obj, TaskMemory {
     // Written once under `mutex` (with a release store); read with an acquire load.
     PromiseState state = PromiseState::Pending;
     Value result;  // The value, or the ErrorObj for a rejection.

@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+
 #include "runtime/tasks.h"
 
 namespace ruff {
@@ -18,7 +20,7 @@ bool flip(Obj* o) {
     return true;
 }
 
-void push_children(Obj* o, std::vector<Value const*>& work) {
+void push_children(Obj* o, absl::InlinedVector<Value const*, 32>& work) {
     auto add = [&](Value const& v) {
         if (v.is_heap()) work.push_back(&v);
     };
@@ -92,8 +94,11 @@ void push_children(Obj* o, std::vector<Value const*>& work) {
 }  // namespace
 
 void share(Value const& v) {
-    if (!v.is_heap()) return;
-    std::vector<Value const*> work{&v};
+    // Already shared (or immortal): no walk (share() runs at every task start and every write
+    // of a shared slot). The work list stays on the stack for small graphs.
+    if (!v.is_heap() || !flip(v.obj())) return;
+    absl::InlinedVector<Value const*, 32> work;
+    push_children(v.obj(), work);
     while (!work.empty()) {
         Value const* next = work.back();
         work.pop_back();

@@ -23,10 +23,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/error.h"
 #include "runtime/ops.h"
 #include "runtime/share.h"
+#include "runtime/task_memory.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 // The sanitizers cannot follow libtbb's stack switches (TOOLCHAIN.md pitfall 9): each task is a
@@ -343,11 +345,13 @@ struct Scheduler {
     int64_t const max_suspended;  // Admission control: beyond this, timers and I/O run inline.
     std::atomic<int64_t> suspended{0};
 
-    // Under `mutex`: tasks started and not finished, entities (main + live tasks + pending
-    // timers) not blocked, and the registry of blocked waits. running == 0 means a deadlock.
+    // Tasks started and not finished, and entities (main + live tasks + pending timers) not
+    // blocked: running == 0 means a deadlock. They rise without `mutex` (only a running entity
+    // starts work, so a rise never races with a fall to zero); whoever brings either to zero
+    // takes `mutex` to act on it. `mutex` also guards the registry of blocked waits.
     std::mutex mutex;
-    int64_t live = 0;
-    int64_t running = 1;
+    std::atomic<int64_t> live{0};
+    std::atomic<int64_t> running{1};
     Waiter* blocked = nullptr;
     Waiter* joiner = nullptr;  // The main program waiting in join_tasks().
 
@@ -480,7 +484,7 @@ void block(Scheduler& s, Waiter& w) {
         std::lock_guard<std::mutex> lock(s.mutex);
         if (w.claimed.load(std::memory_order_acquire)) return;  // Already woken while arming.
         link(s, w);
-        if (--s.running == 0) victims = deadlock_victims(s);
+        if (s.running.fetch_sub(1) == 1) victims = deadlock_victims(s);
     }
     wake_victims(victims);
 }
@@ -488,17 +492,17 @@ void block(Scheduler& s, Waiter& w) {
 // Work that may still wake someone: a task (which the final join waits for), or a timer that
 // settles a promise (which it does not: only awaiting it could observe it).
 void work_started(Scheduler& s, bool task) {
-    std::lock_guard<std::mutex> lock(s.mutex);
-    if (task) ++s.live;
-    ++s.running;
+    if (task) s.live.fetch_add(1);
+    s.running.fetch_add(1);
 }
 
 void work_finished(Scheduler& s, bool task) {
+    bool last_task = task && s.live.fetch_sub(1) == 1;
+    bool none_running = s.running.fetch_sub(1) == 1;
+    if (!last_task && !none_running) return;
     Victims victims;
     {
         std::lock_guard<std::mutex> lock(s.mutex);
-        if (task) --s.live;
-        --s.running;
         if (s.live == 0 && s.joiner && claim(*s.joiner)) {
             Waiter* main = s.joiner;
             s.joiner = nullptr;
@@ -680,64 +684,71 @@ static void start_sharing(Thread& th) {
 
 namespace {
 
-struct Job {
+// A started task: its control block (cancellation, current wait) and what it runs, in one
+// allocation. It owns itself (`self`) until its body takes over; a TaskHandle may keep the
+// control part alive afterwards.
+struct Job : TaskControl {
+    Runtime* rt = nullptr;
     Value callee;
-    std::vector<Value> args;
+    absl::InlinedVector<Value, 4> args;
     Value promise;
-    bool body_only;  // Run an async function's body here (not a call that would start a task).
-    std::shared_ptr<TaskControl> control;
+    bool body_only = false;  // Run an async function's body here (not a call that would start a task).
+    std::shared_ptr<Job> self;
 };
 
 // The body of a task: its own Thread (frames, depth, stack guard), the call, the settlement.
-void run_task(Runtime& rt, Job& job, Fiber* fiber) {
-    auto* p = job.promise.as<Promise>();
-    if (job.control->cancelled.load(std::memory_order_acquire)) return;  // Cancelled before it ran.
+void run_task(Runtime& rt, std::shared_ptr<Job> const& job, Fiber* fiber) {
+    auto* p = job->promise.as<Promise>();
+    if (job->cancelled.load(std::memory_order_acquire)) return;  // Cancelled before it ran.
     Thread th(rt);
-    th.task = job.control;
-    th.task->fiber = fiber;
-    th.cancel_flag = &job.control->cancelled;
+    th.task = job;
+    job->fiber = fiber;
+    th.cancel_flag = &job->cancelled;
     // A fiber's stack is all the task's; a thread's also holds its TLS and, in sanitizer
     // builds, frames several times larger, so half of it is the budget there.
     size_t stack = rt.scheduler->stack_size;
     init_stack_limit(th, RUFF_THREAD_TASKS ? stack / 2 : stack - (64 << 10));
+    std::span<Value> args(job->args.data(), job->args.size());
     try {
         Value result;
-        if (job.body_only) {
-            auto* fn = job.callee.as<Function>();
-            size_t given = job.args.size() - (fn->info->is_method ? 1 : 0);
+        if (job->body_only) {
+            auto* fn = job->callee.as<Function>();
+            size_t given = args.size() - (fn->info->is_method ? 1 : 0);
             if (given < fn->info->min_params || given > fn->info->max_params)
                 check_arity(th, fn->info->name, fn->info->min_params, fn->info->max_params, given);
-            result = rt.run_body(th, fn, job.args);
+            result = rt.run_body(th, fn, args);
         } else {
-            result = call_value(th, job.callee, job.args);
+            result = call_value(th, job->callee, args);
         }
         // A callee that is itself async returns a promise: this task settles with its outcome.
         while (result.is(TAG_PROMISE)) result = await_value(th, result);
         settle_promise(th, p, std::move(result), false);
     } catch (RuffException& e) {
         settle_promise(th, p, std::move(e.error), true);
-        note_unhandled(th, job.promise);
+        note_unhandled(th, job->promise);
     } catch (ExitRequest& e) {
         rt.flush_stdout();
         std::_Exit(e.code);
     }
 }
 
-void submit(Scheduler& s, std::unique_ptr<Job> job) {
-    Runtime* rt = s.rt;
-    auto body = [rt, job = job.release()](Fiber* fiber) {  // TBB wants a const call operator.
-        Scheduler& s = *rt->scheduler;
-        {
-            std::unique_ptr<Job> own(job);  // Releases the task's values before it counts as finished.
-            run_task(*rt, *own, fiber);
-        }
-        work_finished(s, true);
+void submit(Scheduler& s, Job* job) {
+    auto body = [job](Fiber* fiber) {  // TBB wants a const call operator.
+        std::shared_ptr<Job> own = std::move(job->self);
+        Runtime& rt = *own->rt;
+        run_task(rt, own, fiber);
+        // The task's values go before it counts as finished (a handle may keep the job).
+        own->callee = Value();
+        own->args.clear();
+        own->promise = Value();
+        own.reset();
+        work_finished(*rt.scheduler, true);
     };
 #if RUFF_THREAD_TASKS
     start_thread(s.stack_size, [body] { body(nullptr); });
 #else
     Scheduler* sp = &s;
-    submit_to_arena(s, [sp, body = std::move(body)] {
+    submit_to_arena(s, [sp, body] {
         // The task's own stack: it can park without holding this worker.
         t_arena_worker = true;
         Fiber* f = new_fiber(sp->stacks, body);
@@ -747,17 +758,24 @@ void submit(Scheduler& s, std::unique_ptr<Job> job) {
 #endif
 }
 
-Value start(Thread& th, Value callee, std::vector<Value> args, bool body_only, std::shared_ptr<TaskControl>* control) {
+Value start(Thread& th, Value callee, std::span<Value const> args, bool body_only, std::shared_ptr<TaskControl>* control) {
     Scheduler& s = scheduler_of(th.rt);
     Value promise = make_promise();
     start_sharing(th);
     share(callee);
     for (auto const& a : args) share(a);
     share(promise);
-    auto job = std::make_unique<Job>(Job{std::move(callee), std::move(args), promise, body_only, std::make_shared<TaskControl>()});
-    if (control) *control = job->control;
+    auto job = std::allocate_shared<Job>(TaskAllocator<Job>());
+    job->rt = &th.rt;
+    job->callee = std::move(callee);
+    job->args.assign(args.begin(), args.end());
+    job->promise = promise;
+    job->body_only = body_only;
+    if (control) *control = job;
+    Job* raw = job.get();
+    raw->self = std::move(job);
     work_started(s, true);
-    submit(s, std::move(job));
+    submit(s, raw);
     return promise;
 }
 
@@ -788,7 +806,7 @@ Value run_at_call(Thread& th, Call&& call) {
 
 Value start_async_call(Thread& th, Function* fn, std::span<Value> args) {
     if (parallel(th))
-        return start(th, Value::borrow(TAG_FUNCTION, fn), std::vector<Value>(args.begin(), args.end()), true, nullptr);
+        return start(th, Value::borrow(TAG_FUNCTION, fn), args, true, nullptr);
     return run_at_call(th, [&] { return th.rt.run_body(th, fn, args); });
 }
 
@@ -797,7 +815,7 @@ Value start_task(Thread& th, Value callee, std::vector<Value> args, std::shared_
         // An async function's body runs in this very task (not in a second one it would await),
         // so that cancelling the task stops the body.
         bool async_body = callee.is(TAG_FUNCTION) && callee.as<Function>()->info->kind == FunctionKind::Async;
-        return start(th, std::move(callee), std::move(args), async_body, control);
+        return start(th, std::move(callee), args, async_body, control);
     }
     if (control) control->reset();
     return run_at_call(th, [&] { return call_value(th, callee, args); });

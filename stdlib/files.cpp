@@ -41,16 +41,25 @@ bool write_all(int fd, std::string_view data) {
 }
 
 // Reads everything from `fd` (regular files, pipes and devices alike); false on a read error.
-// `size` is the file's size if known (a regular file), else 0.
+// `size` is the file's size if known (a regular file), else 0: it is read straight into `out`,
+// asking for one byte more, since a short read of a regular file means its end (one call, not two).
 bool read_all(int fd, std::string& out, size_t size = 0) {
-    if (size > 0) out.reserve(size);
-    char buffer[65536];
+    size_t have = out.size();
+    size_t want = size > 0 ? size + 1 : 65536;
     for (;;) {
-        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        out.resize(have + want);
+        ssize_t n = ::read(fd, out.data() + have, want);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return false;
-        if (n == 0) return true;
-        out.append(buffer, static_cast<size_t>(n));
+        if (n < 0) {
+            out.resize(have);
+            return false;
+        }
+        have += static_cast<size_t>(n);
+        if (n == 0 || (size > 0 && static_cast<size_t>(n) < want)) {
+            out.resize(have);
+            return true;
+        }
+        want = std::max<size_t>(65536, have);  // A growing file or a stream: read on.
     }
 }
 
@@ -76,20 +85,29 @@ int inherited_fd(std::string_view path) {
     return -1;
 }
 
-// Follows a chain of symlinks to the path that will really be written (it may not exist yet).
-// Stops early at an inherited descriptor path, returned through `fd`.
-std::string resolve_target(std::string path, int& fd) {
+// Where a write really goes: the path after following symlinks (it may not exist yet), and its
+// status from the last lstat (a non-link, so the same as stat), or an inherited descriptor.
+struct Target {
+    std::string path;
+    int fd = -1;
+    bool exists = false;
+    struct stat st = {};
+};
+
+Target resolve_target(std::string path) {
+    Target target;
     for (int depth = 0; depth < 40; ++depth) {
-        if ((fd = inherited_fd(path)) >= 0) return path;
-        struct stat st;
-        if (lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+        if ((target.fd = inherited_fd(path)) >= 0) break;
+        target.exists = lstat(path.c_str(), &target.st) == 0;
+        if (!target.exists || !S_ISLNK(target.st.st_mode)) break;
         char buffer[4096];
         ssize_t n = readlink(path.c_str(), buffer, sizeof buffer - 1);
-        if (n < 0) return path;
+        if (n < 0) break;
         std::string link(buffer, static_cast<size_t>(n));
         path = link.starts_with('/') ? link : cat(dir_of(path), "/", link);
     }
-    return path;
+    target.path = std::move(path);
+    return target;
 }
 
 // True if `path` (or, if it does not exist, its directory) is on a network or FUSE file system.
@@ -144,6 +162,9 @@ bool may_block(struct stat const& st, std::string const& path) {
     return cached_network(&NetworkCache::devices, st.st_dev, path);
 }
 
+// The same for a file about to be created in directory `dir`.
+bool directory_may_block(std::string const& dir) { return cached_network(&NetworkCache::directories, dir, dir); }
+
 // The same for a path that may not exist yet (it is about to be created in its directory).
 bool may_block(std::string const& path, struct stat* st_out = nullptr, bool* exists_out = nullptr) {
     struct stat st;
@@ -151,8 +172,7 @@ bool may_block(std::string const& path, struct stat* st_out = nullptr, bool* exi
     if (st_out) *st_out = st;
     if (exists_out) *exists_out = exists;
     if (exists) return may_block(st, path);
-    std::string dir = dir_of(path);
-    return cached_network(&NetworkCache::directories, dir, dir);
+    return directory_may_block(dir_of(path));
 }
 
 // Runs the system calls of a file built-in: inline, or on the I/O pool when called from a task
@@ -166,11 +186,12 @@ void file_io(Thread& th, std::string const& path, Fn&& fn) {
 // Opens a fresh temporary file next to `target` (mode 0666 less the umask).
 int open_temp(std::string const& target, std::string& temp) {
     static std::atomic<uint64_t> counter{0};
+    static pid_t const pid = getpid();  // Names stay unique across processes; O_EXCL settles the rest.
     std::string dir = dir_of(target);
     size_t slash = target.rfind('/');
     std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
     for (int attempt = 0; attempt < 100; ++attempt) {
-        temp = cat(dir, "/.", base, ".", getpid(), ".", counter.fetch_add(1), ".tmp");
+        temp = cat(dir, "/.", base, ".", pid, ".", counter.fetch_add(1), ".tmp");
         int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0 || errno != EEXIST) return fd;
     }
@@ -188,23 +209,57 @@ std::string write_direct(std::string const& target, std::string_view content, bo
     return ok ? std::string() : std::string(std::strerror(err));
 }
 
-// `st` is the target's status when `exists`.
-std::string write_atomic(std::string const& target, std::string_view content, bool exists, struct stat const& st) {
-    if (exists && !S_ISREG(st.st_mode)) return write_direct(target, content, !S_ISFIFO(st.st_mode));
+// The careful protocol: `target` was looked at first. A regular file (or a new one) is replaced by
+// a temporary renamed into place, with the old file's mode; anything else is written directly.
+std::string write_atomic(Target const& target, std::string_view content) {
+    struct stat const& st = target.st;
+    bool exists = target.exists;
+    if (exists && !S_ISREG(st.st_mode)) return write_direct(target.path, content, !S_ISFIFO(st.st_mode));
     std::string temp;
-    int fd = open_temp(target, temp);
+    int fd = open_temp(target.path, temp);
     if (fd < 0 && exists && (errno == EACCES || errno == EPERM))
-        return write_direct(target, content, true);  // A writable file in a read-only directory.
+        return write_direct(target.path, content, true);  // A writable file in a read-only directory.
     if (fd < 0) return std::strerror(errno);
     bool ok = write_all(fd, content) && (!exists || fchmod(fd, st.st_mode & 07777) == 0);
     int err = errno;
     if (::close(fd) != 0 && ok) ok = false, err = errno;
-    if (ok && ::rename(temp.c_str(), target.c_str()) != 0) ok = false, err = errno;
+    if (ok && ::rename(temp.c_str(), target.path.c_str()) != 0) ok = false, err = errno;
     if (!ok) {
         ::unlink(temp.c_str());
         return std::strerror(err);
     }
     return {};
+}
+
+// Paths under these roots name devices and kernel files: a temporary file is never tried there.
+bool special_path(std::string_view path) {
+    return path.starts_with("/dev/") || path.starts_with("/proc/") || path.starts_with("/sys/");
+}
+
+// The optimistic protocol, for the common case of a plain path: the temporary is written first
+// and renamed only if nothing is at `path` (RENAME_NOREPLACE), which spares the lookup of a new
+// target (a lookup that contends for the directory's lock with every other task's create). If a
+// regular file is there, it is replaced keeping its mode. Returns false, leaving nothing behind,
+// when the careful protocol must decide (a symlink or special file at `path`, no temporary
+// possible, a file system without RENAME_NOREPLACE); else true with `reason` set on failure.
+bool write_optimistic(std::string const& path, std::string_view content, std::string& reason) {
+    std::string temp;
+    int fd = open_temp(path, temp);
+    if (fd < 0) return false;
+    bool ok = write_all(fd, content);
+    int err = errno;
+    if (::close(fd) != 0 && ok) ok = false, err = errno;
+    if (ok && ::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0) return true;
+    if (ok) err = errno;
+    struct stat st;
+    bool replace = ok && err == EEXIST && lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    if (replace && ::chmod(temp.c_str(), st.st_mode & 07777) == 0 && ::rename(temp.c_str(), path.c_str()) == 0)
+        return true;
+    if (replace) err = errno;
+    ::unlink(temp.c_str());
+    if (ok && (err == EEXIST || err == EINVAL || err == ENOSYS)) return false;
+    reason = std::strerror(err);
+    return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,19 +388,23 @@ std::string read_text_file(Thread& th, std::string const& path, std::string& out
 }
 
 std::string write_text_file(Thread& th, std::string const& path, std::string_view content) {
-    int fd = -1;
-    std::string target = resolve_target(path, fd);
     std::string reason;
-    if (fd >= 0) {  // An inherited descriptor (/dev/stdout): keep the order of earlier output.
+    bool slow = th.task && directory_may_block(dir_of(path));
+    if (!slow && !special_path(path) && inherited_fd(path) < 0 && write_optimistic(path, content, reason)) return reason;
+    Target target;
+    auto resolve = [&] { target = resolve_target(path); };
+    if (slow) run_blocking(th, resolve);
+    else resolve();
+    if (target.fd >= 0) {  // An inherited descriptor (/dev/stdout): keep the order of earlier output.
         th.rt.flush_stdout();
-        file_io(th, target, [&] { reason = write_all(fd, content) ? std::string() : std::string(std::strerror(errno)); });
+        file_io(th, target.path, [&] { reason = write_all(target.fd, content) ? std::string() : std::string(std::strerror(errno)); });
         return reason;
     }
-    struct stat st;
-    bool exists = false;
-    bool slow = may_block(target, &st, &exists);
-    auto write = [&] { reason = write_atomic(target, content, exists, st); };
-    if (th.task && slow) run_blocking(th, write);
+    // A symlink may lead anywhere and a FIFO blocks until read: from a task, the write runs on
+    // the I/O pool unless the target is a local regular file (or a new one in a local directory).
+    bool blocks = th.task && (target.exists ? may_block(target.st, target.path) : directory_may_block(dir_of(target.path)));
+    auto write = [&] { reason = write_atomic(target, content); };
+    if (blocks) run_blocking(th, write);
     else write();
     return reason;
 }
