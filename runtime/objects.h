@@ -244,12 +244,13 @@ enum class PromiseState : uint8_t { Pending, Fulfilled, Rejected };
 struct Promise : Obj, TaskMemory {
     // Written once under `mutex` (with a release store); read with an acquire load.
     PromiseState state = PromiseState::Pending;
-    Value result;  // The value, or the ErrorObj for a rejection.
     bool observed = false;  // A rejection that no await re-raised is reported at exit.
-    std::mutex mutex;       // Leaf lock: guards settling and `waiters`.
+    SpinLock lock;          // Leaf lock, held for a few stores: guards settling and `waiters`.
+    Value result;           // The value, or the ErrorObj for a rejection.
     std::vector<std::function<void()>> waiters;  // Run once, after settling, outside the lock.
     Promise() : Obj(ObjKind::Promise) {}
 };
+static_assert(sizeof(Promise) <= 64, "a promise per task: keep it to one cache line");
 
 struct Bytes : Obj {
     std::string data;

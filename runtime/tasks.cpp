@@ -638,7 +638,7 @@ void settle_promise(Thread& th, Promise* p, Value result, bool rejected) {
     if (th.rt.tasks_started.load(std::memory_order_relaxed)) share(result);
     std::vector<std::function<void()>> waiters;
     {
-        std::lock_guard<std::mutex> lock(p->mutex);
+        std::lock_guard<SpinLock> lock(p->lock);
         if (p->state != PromiseState::Pending) return;
         p->result = std::move(result);
         std::atomic_ref<PromiseState>(p->state).store(rejected ? PromiseState::Rejected : PromiseState::Fulfilled,
@@ -651,7 +651,7 @@ void settle_promise(Thread& th, Promise* p, Value result, bool rejected) {
 // Runs `fn` once `p` settles (at once, on this thread, if it already has).
 static void on_settled(Promise* p, std::function<void()> fn) {
     {
-        std::lock_guard<std::mutex> lock(p->mutex);
+        std::lock_guard<SpinLock> lock(p->lock);
         if (p->state == PromiseState::Pending) {
             p->waiters.push_back(std::move(fn));
             return;

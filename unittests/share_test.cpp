@@ -65,7 +65,7 @@ TEST(PromiseTest, WaitersRunOnceAfterSettling) {
     Value p = make_promise();
     int runs = 0;
     {
-        std::lock_guard<std::mutex> lock(p.as<Promise>()->mutex);
+        std::lock_guard<SpinLock> lock(p.as<Promise>()->lock);
         p.as<Promise>()->waiters.push_back([&runs] { ++runs; });
     }
     settle_promise(th, p.as<Promise>(), Value::from_int(7), false);
