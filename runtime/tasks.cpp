@@ -132,6 +132,12 @@ class StackPool {
 public:
     explicit StackPool(size_t size) : m_size(size) {}
     char* take() {
+        // The stack this worker released last: most tasks never park, so a worker runs task
+        // after task on one stack, without the lock (StackPools live as long as the process).
+        if (char* stack = t_spare.stack; stack && t_spare.pool == this) {
+            t_spare.stack = nullptr;
+            return stack;
+        }
         {
             std::lock_guard<std::mutex> lock(m_mutex);
             if (!m_free.empty()) {
@@ -147,6 +153,10 @@ public:
         return static_cast<char*>(mem);
     }
     void give(char* stack) {
+        if (!t_spare.stack) {
+            t_spare = {this, stack};
+            return;
+        }
         {
             std::lock_guard<std::mutex> lock(m_mutex);
             if (m_free.size() < 64) {
@@ -160,10 +170,17 @@ public:
 
 private:
     static constexpr size_t k_guard = 4096;
+    struct Spare {
+        StackPool* pool;
+        char* stack;
+    };
+    static thread_local Spare t_spare;
     size_t const m_size;
     std::mutex m_mutex;
     std::vector<char*> m_free;
 };
+
+thread_local StackPool::Spare StackPool::t_spare = {nullptr, nullptr};
 
 extern "C" void ruff_fiber_main(Fiber* f) {
     try {

@@ -141,14 +141,29 @@ NetworkCache& network_cache() {
 
 template <class Map, class Key>
 bool cached_network(Map NetworkCache::*map, Key const& key, std::string const& path) {
+    // Most calls ask about the same device or directory as this thread's last one: answered
+    // without the lock (a cache line every worker would otherwise write).
+    thread_local struct {
+        bool valid = false;
+        Key key{};
+        bool network = false;
+    } last;
+    if (last.valid && last.key == key) return last.network;
     NetworkCache& cache = network_cache();
+    bool network;
+    bool found = false;
     {
         std::lock_guard<SpinLock> guard(cache.lock);
-        if (auto it = (cache.*map).find(key); it != (cache.*map).end()) return it->second;
+        if (auto it = (cache.*map).find(key); it != (cache.*map).end()) found = true, network = it->second;
     }
-    bool network = statfs_network(path);
-    std::lock_guard<SpinLock> guard(cache.lock);
-    (cache.*map)[key] = network;
+    if (!found) {
+        network = statfs_network(path);
+        std::lock_guard<SpinLock> guard(cache.lock);
+        (cache.*map)[key] = network;
+    }
+    last.valid = true;
+    last.key = key;
+    last.network = network;
     return network;
 }
 
@@ -281,9 +296,10 @@ std::atomic<bool> g_nameless_refused{false};
 // A nameless file (O_TMPFILE) linked into place once written: a new file costs one directory
 // operation, like a plain create (ssg benchmark: 0.20 s -> see closing note), and a crash leaves
 // nothing behind.
-Outcome write_nameless(std::string const& path, std::string_view content, std::string& reason) {
+// `dir` is path's directory.
+Outcome write_nameless(std::string const& path, std::string const& dir, std::string_view content, std::string& reason) {
     if (g_nameless_refused.load(std::memory_order_relaxed)) return Outcome::Unsupported;
-    int fd = ::open(dir_of(path).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
     if (fd < 0) return Outcome::Unsupported;  // The named protocol reports a missing directory.
     Outcome outcome = Outcome::Done;
     if (!write_all(fd, content)) {
@@ -460,9 +476,10 @@ std::string read_text_file(Thread& th, std::string const& path, std::string& out
 
 std::string write_text_file(Thread& th, std::string const& path, std::string_view content) {
     std::string reason;
-    bool slow = th.task && directory_may_block(dir_of(path));
+    std::string dir = dir_of(path);
+    bool slow = th.task && directory_may_block(dir);
     if (!slow && !special_path(path) && inherited_fd(path) < 0) {
-        Outcome outcome = write_nameless(path, content, reason);
+        Outcome outcome = write_nameless(path, dir, content, reason);
         if (outcome == Outcome::Unsupported) outcome = write_named(path, content, reason);
         if (outcome == Outcome::Done) return reason;
         reason.clear();
