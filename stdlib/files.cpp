@@ -12,7 +12,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "runtime/spinlock.h"
@@ -110,10 +112,10 @@ Target resolve_target(std::string path) {
     return target;
 }
 
-// True if `path` (or, if it does not exist, its directory) is on a network or FUSE file system.
-bool statfs_network(std::string const& path) {
+// True if `dir` is on a network or FUSE file system.
+bool statfs_network(std::string const& dir) {
     struct statfs fs;
-    if (::statfs(path.c_str(), &fs) != 0) return false;
+    if (::statfs(dir.c_str(), &fs) != 0) return false;
     switch (static_cast<uint32_t>(fs.f_type)) {
     case 0x6969:      // NFS
     case 0x517B:      // SMB
@@ -127,11 +129,12 @@ bool statfs_network(std::string const& path) {
     }
 }
 
-// The answers, cached: one statfs per device, and per directory of files not yet created (the
-// checks would otherwise add two system calls to every file operation).
+// The answers per directory, cached (one statfs per directory, not two system calls more per
+// file operation), with a memo of each thread's last answer (no lock, no shared cache line for
+// the common run of calls on one directory). The memo is read and written only by these two
+// functions, never across a suspension.
 struct NetworkCache {
     SpinLock lock;
-    absl::flat_hash_map<dev_t, bool> devices;
     absl::flat_hash_map<std::string, bool> directories;
 };
 NetworkCache& network_cache() {
@@ -139,64 +142,50 @@ NetworkCache& network_cache() {
     return *cache;
 }
 
-template <class Map, class Key>
-bool cached_network(Map NetworkCache::*map, Key const& key, std::string const& path) {
-    // Most calls ask about the same device or directory as this thread's last one: answered
-    // without the lock (a cache line every worker would otherwise write).
-    thread_local struct {
-        bool valid = false;
-        Key key{};
+// The last few directories this thread asked about (ssg alternates between two).
+struct NetworkMemo {
+    struct Entry {
+        std::string dir;
         bool network = false;
-    } last;
-    if (last.valid && last.key == key) return last.network;
+    };
+    Entry entries[4];
+    size_t used = 0, next = 0;
+};
+thread_local NetworkMemo t_network_memo;
+
+// True if system calls in directory `dir` (or on it) may take long: it is on a network or FUSE
+// file system. From a task such calls go to the I/O pool; local files are served inline, since
+// a hand-off to the pool costs more than the call itself (ssg benchmark: 0.3 s inline, 2 s
+// through the pool). The one statfs per directory runs inline: on the pool, every task started
+// meanwhile would park there too, each holding a stack.
+bool directory_may_block(Thread& th, std::string const& dir) {
+    if (!th.task) return false;  // The main program waits inline anyway.
+    // RUFF_IO_POOL_ALL=1 treats every file system as a network one: tests reach the pool paths.
+    static bool const all = std::getenv("RUFF_IO_POOL_ALL") && std::string_view(std::getenv("RUFF_IO_POOL_ALL")) == "1";
+    if (all) return true;
+    NetworkMemo& memo = t_network_memo;  // Never used across a suspension: nothing here parks.
+    for (size_t i = 0; i < memo.used; ++i)
+        if (memo.entries[i].dir == dir) return memo.entries[i].network;
     NetworkCache& cache = network_cache();
-    bool network;
-    bool found = false;
+    std::optional<bool> known;
     {
         std::lock_guard<SpinLock> guard(cache.lock);
-        if (auto it = (cache.*map).find(key); it != (cache.*map).end()) found = true, network = it->second;
+        if (auto it = cache.directories.find(dir); it != cache.directories.end()) known = it->second;
     }
-    if (!found) {
-        network = statfs_network(path);
+    if (!known) {
+        known = statfs_network(dir);
         std::lock_guard<SpinLock> guard(cache.lock);
-        (cache.*map)[key] = network;
+        cache.directories[dir] = *known;
     }
-    last.valid = true;
-    last.key = key;
-    last.network = network;
-    return network;
+    memo.entries[memo.next] = {dir, *known};
+    memo.next = (memo.next + 1) % std::size(memo.entries);
+    memo.used = std::max(memo.used, memo.next == 0 ? std::size(memo.entries) : memo.next);
+    return *known;
 }
 
-// True if a system call on a file with status `st` (`path`) may take long: it is a FIFO, device
-// or socket (a FIFO blocks until its other end opens), or it lives on a network or FUSE file
-// system. Such calls go to the I/O pool; regular files and directories on local file systems are
-// served inline, since a hand-off to the pool costs more than the call itself (the ssg
-// benchmark: 0.3 s inline, 2 s through the pool).
-bool may_block(struct stat const& st, std::string const& path) {
-    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return true;
-    return cached_network(&NetworkCache::devices, st.st_dev, path);
-}
-
-// The same for a file about to be created in directory `dir`.
-bool directory_may_block(std::string const& dir) { return cached_network(&NetworkCache::directories, dir, dir); }
-
-// The same for a path that may not exist yet (it is about to be created in its directory).
-bool may_block(std::string const& path, struct stat* st_out = nullptr, bool* exists_out = nullptr) {
-    struct stat st;
-    bool exists = ::stat(path.c_str(), &st) == 0;
-    if (st_out) *st_out = st;
-    if (exists_out) *exists_out = exists;
-    if (exists) return may_block(st, path);
-    return directory_may_block(dir_of(path));
-}
-
-// Runs the system calls of a file built-in: inline, or on the I/O pool when called from a task
-// and `path` may block (runtime/tasks.h run_blocking).
-template <class Fn>
-void file_io(Thread& th, std::string const& path, Fn&& fn) {
-    if (th.task && may_block(path)) run_blocking(th, fn);
-    else fn();
-}
+// True if opening or reading `path`, whose status is `st`, may wait for another process: a
+// FIFO (open blocks until the other end opens), a device or a socket.
+bool special_file(struct stat const& st) { return !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode); }
 
 // Gives a temporary file next to `target` a fresh name: `make(name)` creates it, returning < 0
 // with errno EEXIST when the name is taken. Returns make's last result.
@@ -376,7 +365,7 @@ Value file_append(Thread& th, std::span<Value> args) {
         return Value::from_bool(true);
     }
     int err = 0;
-    file_io(th, path, [&] {
+    open_io(th, path, [&] {
         int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
         if (fd < 0) {
             err = errno;
@@ -394,7 +383,7 @@ Value file_list_dir(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "list_dir"));
     std::vector<std::string> names;
     int err = 0;
-    file_io(th, path, [&] {
+    auto list = [&] {
         DIR* dir = ::opendir(path.c_str());
         if (!dir) {
             err = errno;
@@ -407,7 +396,9 @@ Value file_list_dir(Thread& th, std::span<Value> args) {
         }
         err = errno;
         ::closedir(dir);
-    });
+    };
+    if (directory_may_block(th, path)) run_blocking(th, list);
+    else list();
     if (err) os_error(th, "list directory", path, err);
     std::sort(names.begin(), names.end());
     std::vector<Value> out;
@@ -419,12 +410,11 @@ Value file_list_dir(Thread& th, std::span<Value> args) {
 // True for any existing path (directories included; symlinks followed).
 Value file_exists(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "file_exists"));
-    // may_block() has already stat'ed the path; only a path that may block is asked again, on
-    // the I/O pool.
-    struct stat st;
     bool exists = false;
-    if (th.task && may_block(path, &st, &exists)) run_blocking(th, [&] { exists = ::stat(path.c_str(), &st) == 0; });
-    else if (!th.task) exists = ::stat(path.c_str(), &st) == 0;
+    metadata_io(th, path, [&] {
+        struct stat st;
+        exists = ::stat(path.c_str(), &st) == 0;
+    });
     return Value::from_bool(exists);
 }
 
@@ -439,20 +429,20 @@ constexpr BuiltinEntry k_files_builtins[] = {
 
 }  // namespace
 
-std::string read_binary_data(Thread& th, std::string const& path, std::string& out) {
-    // Opened without blocking (a FIFO would wait for a writer): a regular file on a local file
-    // system is read at once; anything else is opened again and read where waiting is harmless
-    // (the I/O pool for a task, inline for the main program).
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return std::strerror(errno);
+void metadata_io(Thread& th, std::string const& path, absl::FunctionRef<void()> fn) {
+    if (directory_may_block(th, dir_of(path))) run_blocking(th, fn);
+    else fn();
+}
+
+void open_io(Thread& th, std::string const& path, absl::FunctionRef<void()> fn) {
     struct stat st;
+    bool slow = th.task && (directory_may_block(th, dir_of(path)) || (::stat(path.c_str(), &st) == 0 && special_file(st)));
+    if (slow) run_blocking(th, fn);
+    else fn();
+}
+
+std::string read_binary_data(Thread& th, std::string const& path, std::string& out) {
     int err = 0;
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && !(th.task && may_block(st, path))) {
-        if (!read_all(fd, out, static_cast<size_t>(st.st_size))) err = errno;
-        ::close(fd);
-        return err ? std::string(std::strerror(err)) : std::string();
-    }
-    ::close(fd);
     auto slow_read = [&] {
         int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
@@ -462,9 +452,26 @@ std::string read_binary_data(Thread& th, std::string const& path, std::string& o
         if (!read_all(fd, out)) err = errno;
         ::close(fd);
     };
+    auto reason = [&] { return err ? std::string(std::strerror(err)) : std::string(); };
+    if (directory_may_block(th, dir_of(path))) {
+        run_blocking(th, slow_read);
+        return reason();
+    }
+    // Opened without blocking (a FIFO would wait for a writer): a regular file is read at once;
+    // anything else is opened again and read where waiting is harmless (the I/O pool for a
+    // task, inline for the main program).
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return std::strerror(errno);
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (!read_all(fd, out, static_cast<size_t>(st.st_size))) err = errno;
+        ::close(fd);
+        return reason();
+    }
+    ::close(fd);
     if (th.task) run_blocking(th, slow_read);
     else slow_read();
-    return err ? std::string(std::strerror(err)) : std::string();
+    return reason();
 }
 
 std::string read_text_file(Thread& th, std::string const& path, std::string& out) {
@@ -477,7 +484,7 @@ std::string read_text_file(Thread& th, std::string const& path, std::string& out
 std::string write_text_file(Thread& th, std::string const& path, std::string_view content) {
     std::string reason;
     std::string dir = dir_of(path);
-    bool slow = th.task && directory_may_block(dir);
+    bool slow = directory_may_block(th, dir);
     if (!slow && !special_path(path) && inherited_fd(path) < 0) {
         Outcome outcome = write_nameless(path, dir, content, reason);
         if (outcome == Outcome::Unsupported) outcome = write_named(path, content, reason);
@@ -490,14 +497,14 @@ std::string write_text_file(Thread& th, std::string const& path, std::string_vie
     else resolve();
     if (target.fd >= 0) {  // An inherited descriptor (/dev/stdout): keep the order of earlier output.
         th.rt.flush_stdout();
-        file_io(th, target.path, [&] { reason = write_all(target.fd, content) ? std::string() : std::string(std::strerror(errno)); });
+        open_io(th, target.path, [&] { reason = write_all(target.fd, content) ? std::string() : std::string(std::strerror(errno)); });
         return reason;
     }
     // A symlink may lead anywhere and a FIFO blocks until read: from a task, the write runs on
     // the I/O pool unless the target is a local regular file (or a new one in a local directory).
-    bool blocks = th.task && (target.exists ? may_block(target.st, target.path) : directory_may_block(dir_of(target.path)));
+    bool blocks = directory_may_block(th, dir_of(target.path)) || (target.exists && special_file(target.st));
     auto write = [&] { reason = write_atomic(target, content); };
-    if (blocks) run_blocking(th, write);
+    if (th.task && blocks) run_blocking(th, write);
     else write();
     return reason;
 }

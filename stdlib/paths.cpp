@@ -2,7 +2,8 @@
 // delete_file, rename_file, copy_file, read_binary_file, write_binary_file, the textual path
 // helpers (join_path, dirname, basename, path_extension), the path predicates, path_absolute and
 // the os_* directory helpers. Failures raise IOError with the OS reason (strerror), worded like
-// files.cpp; writes go through write_text_file (atomic replace).
+// files.cpp; writes go through write_text_file (atomic replace). From a task, calls on a network
+// or FUSE file system run on the I/O pool (metadata_io, stdlib.h).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,28 +74,35 @@ int make_dirs(std::string const& path) {
 // Creates the directory and every missing parent; an existing directory is fine.
 Value path_create_dir(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "create_dir"));
-    if (int err = path.empty() ? ENOENT : make_dirs(path)) io_error(th, cat("create directory ", quoted(path)), std::strerror(err));
+    int err = ENOENT;
+    if (!path.empty()) metadata_io(th, path, [&] { err = make_dirs(path); });
+    if (err) io_error(th, cat("create directory ", quoted(path)), std::strerror(err));
     return Value::from_bool(true);
 }
 
 Value path_file_size(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "file_size"));
     struct stat st;
-    if (::stat(path.c_str(), &st) != 0) io_error(th, cat("get file size for ", quoted(path)), std::strerror(errno));
+    int err = 0;
+    metadata_io(th, path, [&] { err = ::stat(path.c_str(), &st) == 0 ? 0 : errno; });
+    if (err) io_error(th, cat("get file size for ", quoted(path)), std::strerror(err));
     return Value::from_int(static_cast<int64_t>(st.st_size));
 }
 
 Value path_delete_file(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "delete_file"));
-    if (::unlink(path.c_str()) != 0) io_error(th, cat("delete file ", quoted(path)), std::strerror(errno));
+    int err = 0;
+    metadata_io(th, path, [&] { err = ::unlink(path.c_str()) == 0 ? 0 : errno; });
+    if (err) io_error(th, cat("delete file ", quoted(path)), std::strerror(err));
     return Value::from_bool(true);
 }
 
 Value path_rename_file(Thread& th, std::span<Value> args) {
     std::string from(arg_string(th, args, 0, "rename_file"));
     std::string to(arg_string(th, args, 1, "rename_file"));
-    if (::rename(from.c_str(), to.c_str()) != 0)
-        io_error(th, cat("rename file ", quoted(from), " to ", quoted(to)), std::strerror(errno));
+    int err = 0;
+    metadata_io(th, to, [&] { err = ::rename(from.c_str(), to.c_str()) == 0 ? 0 : errno; });
+    if (err) io_error(th, cat("rename file ", quoted(from), " to ", quoted(to)), std::strerror(err));
     return Value::from_bool(true);
 }
 
@@ -104,16 +112,21 @@ Value path_copy_file(Thread& th, std::span<Value> args) {
     std::string to(arg_string(th, args, 1, "copy_file"));
     auto fail = [&](std::string_view reason) { io_error(th, cat("copy file ", quoted(from), " to ", quoted(to)), reason); };
     struct stat st;
-    if (::stat(from.c_str(), &st) != 0) fail(std::strerror(errno));
+    int err = 0;
+    metadata_io(th, from, [&] { err = ::stat(from.c_str(), &st) == 0 ? 0 : errno; });
+    if (err) fail(std::strerror(err));
     if (S_ISDIR(st.st_mode)) fail(std::strerror(EISDIR));
     std::string data;
     std::string reason = read_binary_data(th, from, data);
     if (!reason.empty()) fail(reason);
     reason = write_text_file(th, to, data);
     if (!reason.empty()) fail(reason);
-    struct stat dest;
-    if (::stat(to.c_str(), &dest) == 0 && S_ISREG(dest.st_mode) && ::chmod(to.c_str(), st.st_mode & 07777) != 0)
-        fail(std::strerror(errno));
+    metadata_io(th, to, [&] {
+        struct stat dest;
+        if (::stat(to.c_str(), &dest) == 0 && S_ISREG(dest.st_mode) && ::chmod(to.c_str(), st.st_mode & 07777) != 0)
+            err = errno;
+    });
+    if (err) fail(std::strerror(err));
     return Value::from_bool(true);
 }
 
@@ -211,33 +224,36 @@ Value path_extension(Thread& th, std::span<Value> args) {
 // ---------------------------------------------------------------------------------------------
 // Paths (file system)
 
-bool stat_mode(std::string const& path, mode_t& mode) {
+bool stat_mode(Thread& th, std::string const& path, mode_t& mode) {
     struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return false;
-    mode = st.st_mode;
-    return true;
+    bool ok = false;
+    metadata_io(th, path, [&] { ok = ::stat(path.c_str(), &st) == 0; });
+    if (ok) mode = st.st_mode;
+    return ok;
 }
 
 Value path_exists(Thread& th, std::span<Value> args) {
     mode_t mode;
-    return Value::from_bool(stat_mode(std::string(arg_string(th, args, 0, "path_exists")), mode));
+    return Value::from_bool(stat_mode(th, std::string(arg_string(th, args, 0, "path_exists")), mode));
 }
 
 Value path_is_dir(Thread& th, std::span<Value> args) {
     mode_t mode;
-    return Value::from_bool(stat_mode(std::string(arg_string(th, args, 0, "path_is_dir")), mode) && S_ISDIR(mode));
+    return Value::from_bool(stat_mode(th, std::string(arg_string(th, args, 0, "path_is_dir")), mode) && S_ISDIR(mode));
 }
 
 Value path_is_file(Thread& th, std::span<Value> args) {
     mode_t mode;
-    return Value::from_bool(stat_mode(std::string(arg_string(th, args, 0, "path_is_file")), mode) && S_ISREG(mode));
+    return Value::from_bool(stat_mode(th, std::string(arg_string(th, args, 0, "path_is_file")), mode) && S_ISREG(mode));
 }
 
 // The canonical absolute path (symlinks resolved); the path must exist.
 Value path_absolute(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "path_absolute"));
-    char* resolved = ::realpath(path.c_str(), nullptr);
-    if (!resolved) io_error(th, cat("get absolute path for ", quoted(path)), std::strerror(errno));
+    char* resolved = nullptr;
+    int err = 0;
+    metadata_io(th, path, [&] { err = (resolved = ::realpath(path.c_str(), nullptr)) ? 0 : errno; });
+    if (!resolved) io_error(th, cat("get absolute path for ", quoted(path)), std::strerror(err));
     std::string out = utf8_sanitize(resolved);
     std::free(resolved);
     return make_string(std::move(out));
@@ -257,14 +273,18 @@ Value os_getcwd(Thread& th, std::span<Value>) {
 // Changes the process-wide working directory (every task sees it).
 Value os_chdir(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "os_chdir"));
-    if (::chdir(path.c_str()) != 0) io_error(th, cat("change directory to ", quoted(path)), std::strerror(errno));
+    int err = 0;
+    metadata_io(th, path, [&] { err = ::chdir(path.c_str()) == 0 ? 0 : errno; });
+    if (err) io_error(th, cat("change directory to ", quoted(path)), std::strerror(err));
     return Value::from_bool(true);
 }
 
 // Removes an empty directory.
 Value os_rmdir(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "os_rmdir"));
-    if (::rmdir(path.c_str()) != 0) io_error(th, cat("remove directory ", quoted(path)), std::strerror(errno));
+    int err = 0;
+    metadata_io(th, path, [&] { err = ::rmdir(path.c_str()) == 0 ? 0 : errno; });
+    if (err) io_error(th, cat("remove directory ", quoted(path)), std::strerror(err));
     return Value::from_bool(true);
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/error.h"
 #include "runtime/objects.h"
@@ -55,6 +56,13 @@ std::string read_text_file(Thread& th, std::string const& path, std::string& out
 std::string read_binary_data(Thread& th, std::string const& path, std::string& out);
 // write_file's semantics: atomic replace through a temporary (DECISIONS "Files and build").
 std::string write_text_file(Thread& th, std::string const& path, std::string_view content);
+// Runs `fn`, system calls on `path` that never wait for another process (stat, unlink, rename,
+// mkdir, ...): inline, or on the I/O pool from a task when path's directory is on a network or
+// FUSE file system.
+void metadata_io(Thread& th, std::string const& path, absl::FunctionRef<void()> fn);
+// Runs `fn`, which opens `path` (and reads or writes it): the same, and also on the I/O pool
+// when the path is a FIFO, device or socket, whose open waits for the other side.
+void open_io(Thread& th, std::string const& path, absl::FunctionRef<void()> fn);
 
 // absl::StrCat that also accepts std::string_view (Debian's Abseil has its own string_view).
 template <class... Args>
