@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/ops.h"
+#include "runtime/tasks.h"
 
 namespace ruff {
 
@@ -248,8 +249,8 @@ void debug_repr(std::string& out, Value const& v) {
         return;
     case TAG_PROMISE: {
         auto* p = v.as<Promise>();
-        if (p->state == PromiseState::Pending) out += "Promise(Pending)";
-        else if (p->state == PromiseState::Rejected) out += "Promise(Rejected)";
+        if (promise_state(p) == PromiseState::Pending) out += "Promise(Pending)";
+        else if (promise_state(p) == PromiseState::Rejected) out += "Promise(Rejected)";
         else {
             out += "Promise(Resolved: ";
             debug_repr(out, p->result);

@@ -835,8 +835,14 @@ Value start_task(Thread& th, Value callee, std::vector<Value> args, std::shared_
         return start(th, std::move(callee), args, async_body, control);
     }
     if (control) control->reset();
+    return call_settled(th, std::move(callee), std::move(args));
+}
+
+Value call_settled(Thread& th, Value callee, std::vector<Value> args) {
     return run_at_call(th, [&] { return call_value(th, callee, args); });
 }
+
+PromiseState promise_state(Promise* p) { return state_of(p); }
 
 void join_tasks(Thread& th) {
     Scheduler* s = th.rt.scheduler;

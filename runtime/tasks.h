@@ -73,6 +73,11 @@ void settle_promise(Thread& th, Promise* p, Value result, bool rejected);
 // promise; a rejection nobody awaits is reported at exit. `control`, if given, receives the
 // task's cancellation handle (null under --sched=seq).
 Value start_task(Thread& th, Value callee, std::vector<Value> args, std::shared_ptr<TaskControl>* control = nullptr);
+// Calls `callee(args)` now and returns a promise settled with the outcome (as start_task does
+// under --sched=seq).
+Value call_settled(Thread& th, Value callee, std::vector<Value> args);
+// A promise's state, read with acquire ordering (settling publishes the result).
+PromiseState promise_state(Promise* p);
 // `await v`: a non-promise is itself; a fulfilled promise gives its value; a rejected one
 // re-raises the original error (type, message, traceback) unchanged. Raises DeadlockError when
 // every task is waiting and nothing can settle the promise.

@@ -73,6 +73,10 @@ public:
     // The task scheduler (oneTBB arena, timers, I/O pool), created when the first task starts.
     struct Scheduler* scheduler = nullptr;
 
+    // The default number of mapper calls or file jobs in flight per call (ASYNC.md §1.1: 256;
+    // set_task_pool_size).
+    std::atomic<int64_t> task_pool_size{256};
+
     // The shared_* store (ASYNC.md §1.2 "Shared values"): one map for all tasks.
     std::mutex shared_mutex;
     absl::flat_hash_map<std::string, Value> shared_values;

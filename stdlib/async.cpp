@@ -7,6 +7,7 @@
 // started with start_task() as a task whose body is one of the internal built-ins below, and
 // results are collected with await_value()/await_all(). These functions therefore keep their
 // meaning unchanged when tasks stop running at the call and run in parallel.
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <iterator>
@@ -18,9 +19,6 @@
 
 namespace ruff {
 namespace {
-
-// The default number of mapper calls or file jobs in flight per call (ASYNC.md §1.1: 256).
-std::atomic<int64_t> g_task_pool_size{256};
 
 // A built-in that is no global: the body of a task started by one of the functions here.
 Value internal_builtin(char const* name, BuiltinFn fn, int min_args, int max_args) {
@@ -40,7 +38,7 @@ Value await_result(Thread& th, Value v) {
 
 // The optional concurrency limit at args[index]: an Int > 0; by default the task pool size.
 int64_t arg_limit(Thread& th, std::span<Value> args, size_t index, std::string_view fn) {
-    if (args.size() <= index) return g_task_pool_size.load(std::memory_order_relaxed);
+    if (args.size() <= index) return th.rt.task_pool_size.load(std::memory_order_relaxed);
     if (!args[index].is_int()) raise(th, ErrorType::TypeError, cat(fn, "() optional concurrency_limit must be an integer"));
     int64_t n = args[index].as_int();
     if (n <= 0) raise(th, ErrorType::ValueError, cat(fn, "() concurrency_limit must be > 0, got ", n));
@@ -90,7 +88,7 @@ Value task_await_all(Thread& th, std::span<Value> args) {
         // The other rejections already settled were awaited by this call too: they are not
         // unhandled (as with Promise.all in JavaScript).
         for (auto const& item : items) {
-            if (!item.is(TAG_PROMISE) || item.as<Promise>()->state != PromiseState::Rejected) continue;
+            if (!item.is(TAG_PROMISE) || promise_state(item.as<Promise>()) != PromiseState::Rejected) continue;
             try {
                 await_value(th, item);
             } catch (RuffException&) {
@@ -165,6 +163,12 @@ Value aggregate(Thread& th, std::span<Value> args, std::string_view fn) {
     if (!args[0].is(TAG_ARRAY)) raise(th, ErrorType::TypeError, cat(fn, "() requires an array of promises"));
     arg_limit(th, args, 1, fn);  // Checked only: the work behind the promises has already started.
     static Value const body = internal_builtin("await_all", task_await_all, 1, 1);
+    // Nothing left to wait for: settled now, without a task.
+    auto const& items = args[0].as<Array>()->items;
+    bool settled = std::all_of(items.begin(), items.end(), [](Value const& v) {
+        return !v.is(TAG_PROMISE) || promise_state(v.as<Promise>()) != PromiseState::Pending;
+    });
+    if (settled) return call_settled(th, body, {args[0]});
     return start_task(th, body, {args[0]});
 }
 
@@ -373,15 +377,15 @@ Value async_write_files(Thread& th, std::span<Value> args) {
 
 // ---------------------------------------------------------------------------------------------
 
-Value async_get_task_pool_size(Thread&, std::span<Value>) {
-    return Value::from_int(g_task_pool_size.load(std::memory_order_relaxed));
+Value async_get_task_pool_size(Thread& th, std::span<Value>) {
+    return Value::from_int(th.rt.task_pool_size.load(std::memory_order_relaxed));
 }
 
 // Sets the default in-flight bound of par_map, par_each and the bulk file calls; returns the old one.
 Value async_set_task_pool_size(Thread& th, std::span<Value> args) {
     int64_t n = arg_int(th, args, 0, "set_task_pool_size");
     if (n <= 0) raise(th, ErrorType::ValueError, cat("set_task_pool_size() size must be > 0, got ", n));
-    return Value::from_int(g_task_pool_size.exchange(n));
+    return Value::from_int(th.rt.task_pool_size.exchange(n));
 }
 
 constexpr BuiltinEntry k_async_builtins[] = {
