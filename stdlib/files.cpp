@@ -1,8 +1,9 @@
 // File built-ins (STDLIB.md §2.12, synchronous as DECISIONS.md settles): read_file, write_file,
 // append_file, list_dir, file_exists. Failures raise IOError with the OS reason (strerror).
-// write_file is atomic: it writes a temporary file in the target's directory and renames it into
-// place (keeping the target's mode, writing through symlinks), so a crash never leaves a
-// half-written file; non-regular targets such as /dev/stdout or a FIFO are written directly.
+// write_file is atomic: it writes a temporary file in the target's directory (nameless where the
+// kernel allows) and links or renames it into place (keeping the target's mode, writing through
+// symlinks), so a crash never leaves a half-written file; non-regular targets such as
+// /dev/stdout or a FIFO are written directly.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
