@@ -366,9 +366,13 @@ struct Scheduler {
     // blocked: running == 0 means a deadlock. They rise without `mutex` (only a running entity
     // starts work, so a rise never races with a fall to zero); whoever brings either to zero
     // takes `mutex` to act on it. `mutex` also guards the registry of blocked waits.
+    // Both live in one word (live in the high half), so that starting or finishing a task is one
+    // atomic operation on a line every worker writes.
     std::mutex mutex;
-    std::atomic<int64_t> live{0};
-    std::atomic<int64_t> running{1};
+    std::atomic<uint64_t> counts{1};
+    static constexpr uint64_t k_running = 1, k_live = uint64_t(1) << 32;
+    static uint64_t running(uint64_t c) { return c & 0xFFFFFFFFu; }
+    static uint64_t live(uint64_t c) { return c >> 32; }
     Waiter* blocked = nullptr;
     Waiter* joiner = nullptr;  // The main program waiting in join_tasks().
 
@@ -436,7 +440,7 @@ void release(Scheduler& s, Waiter& w) {
     if (w.prev) w.prev->next = w.next;
     else s.blocked = w.next;
     if (w.next) w.next->prev = w.prev;
-    ++s.running;
+    s.counts.fetch_add(Scheduler::k_running);
 }
 
 // Lets a claimed waiter continue, knowing why. The caller must not touch `w` afterwards.
@@ -501,7 +505,7 @@ void block(Scheduler& s, Waiter& w) {
         std::lock_guard<std::mutex> lock(s.mutex);
         if (w.claimed.load(std::memory_order_acquire)) return;  // Already woken while arming.
         link(s, w);
-        if (s.running.fetch_sub(1) == 1) victims = deadlock_victims(s);
+        if (Scheduler::running(s.counts.fetch_sub(Scheduler::k_running)) == 1) victims = deadlock_victims(s);
     }
     wake_victims(victims);
 }
@@ -509,23 +513,24 @@ void block(Scheduler& s, Waiter& w) {
 // Work that may still wake someone: a task (which the final join waits for), or a timer that
 // settles a promise (which it does not: only awaiting it could observe it).
 void work_started(Scheduler& s, bool task) {
-    if (task) s.live.fetch_add(1);
-    s.running.fetch_add(1);
+    s.counts.fetch_add(Scheduler::k_running + (task ? Scheduler::k_live : 0));
 }
 
 void work_finished(Scheduler& s, bool task) {
-    bool last_task = task && s.live.fetch_sub(1) == 1;
-    bool none_running = s.running.fetch_sub(1) == 1;
+    uint64_t before = s.counts.fetch_sub(Scheduler::k_running + (task ? Scheduler::k_live : 0));
+    bool last_task = task && Scheduler::live(before) == 1;
+    bool none_running = Scheduler::running(before) == 1;
     if (!last_task && !none_running) return;
     Victims victims;
     {
         std::lock_guard<std::mutex> lock(s.mutex);
-        if (s.live == 0 && s.joiner && claim(*s.joiner)) {
+        uint64_t counts = s.counts.load();
+        if (Scheduler::live(counts) == 0 && s.joiner && claim(*s.joiner)) {
             Waiter* main = s.joiner;
             s.joiner = nullptr;
             release(s, *main);
             victims.emplace_back(main, Waiter::Why::Woken);
-        } else if (s.running == 0) {
+        } else if (Scheduler::running(counts) == 0) {
             victims = deadlock_victims(s);
         }
     }
@@ -851,7 +856,7 @@ void join_tasks(Thread& th) {
     bool wait = false;
     {
         std::lock_guard<std::mutex> lock(s->mutex);
-        if (s->live > 0) {
+        if (Scheduler::live(s->counts.load()) > 0) {
             s->joiner = w.get();
             wait = true;
         }
