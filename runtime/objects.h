@@ -244,7 +244,7 @@ enum class PromiseState : uint8_t { Pending, Fulfilled, Rejected };
 struct Promise : Obj, TaskMemory {
     // Written once under `mutex` (with a release store); read with an acquire load.
     PromiseState state = PromiseState::Pending;
-    bool observed = false;  // A rejection that no await re-raised is reported at exit.
+    bool observed = false;  // A rejection that no await re-raised is reported at exit (mark_observed).
     SpinLock lock;          // Leaf lock, held for a few stores: guards settling and `waiters`.
     Value result;           // The value, or the ErrorObj for a rejection.
     std::vector<std::function<void()>> waiters;  // Run once, after settling, outside the lock.

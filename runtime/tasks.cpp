@@ -656,8 +656,11 @@ void IoPool::run(Scheduler* s) {
 
 Value make_promise() { return Value::adopt(TAG_PROMISE, new Promise()); }
 
-void settle_promise(Thread& th, Promise* p, Value result, bool rejected) {
-    if (th.rt.tasks_started.load(std::memory_order_relaxed)) share(result);
+// Any task may await a rejected promise: the flag is only ever set, and read at exit.
+static void mark_observed(Promise* p) { std::atomic_ref<bool>(p->observed).store(true, std::memory_order_relaxed); }
+
+static void settle(Runtime& rt, Promise* p, Value result, bool rejected) {
+    if (rt.tasks_started.load(std::memory_order_relaxed)) share(result);
     std::vector<std::function<void()>> waiters;
     {
         std::lock_guard<SpinLock> lock(p->lock);
@@ -669,6 +672,8 @@ void settle_promise(Thread& th, Promise* p, Value result, bool rejected) {
     }
     for (auto& wake : waiters) wake();
 }
+
+void settle_promise(Thread& th, Promise* p, Value result, bool rejected) { settle(th.rt, p, std::move(result), rejected); }
 
 // Runs `fn` once `p` settles (at once, on this thread, if it already has).
 static void on_settled(Promise* p, std::function<void()> fn) {
@@ -790,7 +795,8 @@ Value start(Thread& th, Value callee, std::span<Value const> args, bool body_onl
     auto job = std::allocate_shared<Job>(TaskAllocator<Job>());
     job->rt = &th.rt;
     job->callee = std::move(callee);
-    job->args.assign(args.begin(), args.end());
+    job->args.reserve(args.size());
+    for (auto const& a : args) job->args.push_back(a);
     job->promise = promise;
     job->body_only = body_only;
     if (control) *control = job;
@@ -812,7 +818,7 @@ Value run_at_call(Thread& th, Call&& call) {
         // An async function called as a task's body returns its own promise: adopt its outcome.
         if (result.is(TAG_PROMISE) && state_of(result.as<Promise>()) != PromiseState::Pending) {
             auto* inner = result.as<Promise>();
-            inner->observed = true;
+            mark_observed(inner);
             settle_promise(th, p, inner->result, state_of(inner) == PromiseState::Rejected);
         } else {
             settle_promise(th, p, std::move(result), false);
@@ -875,7 +881,7 @@ bool cancel_task(Thread& th, TaskHandle* h) {
     if (state_of(p) != PromiseState::Pending) return false;
     h->cancelled = true;
     settle_promise(th, p, make_error(th, error_type_name(ErrorType::CancelledError), "Task was cancelled"), true);
-    p->observed = true;  // A deliberate cancellation is no unhandled error; await still raises it.
+    mark_observed(p);  // A deliberate cancellation is no unhandled error; await still raises it.
     if (!h->control) return true;
     h->control->cancelled.store(true, std::memory_order_release);
     std::shared_ptr<Waiter> w;
@@ -915,7 +921,7 @@ Value await_value(Thread& th, Value const& v) {
     auto* p = v.as<Promise>();
     if (state_of(p) == PromiseState::Pending && !wait_for(th, p, -1)) raise_deadlock(th);
     if (state_of(p) == PromiseState::Rejected) {
-        p->observed = true;
+        mark_observed(p);
         reraise(p->result);
     }
     return p->result;
@@ -960,6 +966,71 @@ Value await_all(Thread& th, std::span<Value const> items) {
     results.reserve(items.size());
     for (auto const& item : items) results.push_back(await_value(th, item));
     return make_array(std::move(results));
+}
+
+static void note_unhandled(Runtime& rt, Value error_or_promise);
+
+namespace {
+
+// The promise of await_all(items) while some of them are pending: settled by callbacks on its
+// inputs when the last one settles or the first one rejects. No task and no thread waits.
+struct AllLatch {
+    Runtime* rt = nullptr;
+    Value items;    // The Array given.
+    Value promise;  // The aggregate.
+    std::atomic<size_t> remaining{0};
+    std::atomic<bool> done{false};
+};
+
+// Settles the aggregate with the lowest-index rejection among the inputs settled so far (each
+// such rejection counts as awaited, as in JavaScript's Promise.all), else with every input's
+// value in order.
+void finish_all(AllLatch& latch) {
+    if (latch.done.exchange(true, std::memory_order_acq_rel)) return;
+    auto const& items = latch.items.as<Array>()->items;
+    Value const* rejection = nullptr;
+    for (auto const& item : items) {
+        if (!item.is(TAG_PROMISE) || state_of(item.as<Promise>()) != PromiseState::Rejected) continue;
+        mark_observed(item.as<Promise>());
+        if (!rejection) rejection = &item.as<Promise>()->result;
+    }
+    auto* p = latch.promise.as<Promise>();
+    if (rejection) {
+        settle(*latch.rt, p, *rejection, true);
+        note_unhandled(*latch.rt, latch.promise);  // Reported at exit unless awaited.
+        return;
+    }
+    std::vector<Value> results;
+    results.reserve(items.size());
+    for (auto const& item : items) results.push_back(item.is(TAG_PROMISE) ? item.as<Promise>()->result : item);
+    settle(*latch.rt, p, make_array(std::move(results)), false);
+}
+
+}  // namespace
+
+Value await_all_promise(Thread& th, Value items) {
+    auto latch = std::make_shared<AllLatch>();
+    latch->rt = &th.rt;
+    latch->items = items;
+    latch->promise = make_promise();
+    std::vector<Promise*> pending;
+    for (auto const& item : items.as<Array>()->items)
+        if (item.is(TAG_PROMISE) && state_of(item.as<Promise>()) == PromiseState::Pending) pending.push_back(item.as<Promise>());
+    if (pending.empty()) {
+        finish_all(*latch);
+        return latch->promise;
+    }
+    share(latch->items);  // Pending inputs mean tasks run: the callbacks may run on any thread.
+    share(latch->promise);
+    latch->remaining.store(pending.size(), std::memory_order_relaxed);
+    Value promise = latch->promise;
+    for (Promise* p : pending) {
+        on_settled(p, [latch, p] {
+            if (state_of(p) == PromiseState::Rejected || latch->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1)
+                finish_all(*latch);
+        });
+    }
+    return promise;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1111,10 +1182,12 @@ void run_blocking(Thread& th, absl::FunctionRef<void()> fn) {
 // ---------------------------------------------------------------------------------------------
 // Unhandled errors
 
-void note_unhandled(Thread& th, Value error_or_promise) {
-    std::lock_guard<std::mutex> lock(th.rt.unhandled_mutex);
-    th.rt.unhandled.push_back(std::move(error_or_promise));
+static void note_unhandled(Runtime& rt, Value error_or_promise) {
+    std::lock_guard<std::mutex> lock(rt.unhandled_mutex);
+    rt.unhandled.push_back(std::move(error_or_promise));
 }
+
+void note_unhandled(Thread& th, Value error_or_promise) { note_unhandled(th.rt, std::move(error_or_promise)); }
 
 bool report_unhandled(Thread& th, std::string (*format)(Value const&)) {
     std::vector<Value> items;
@@ -1126,7 +1199,7 @@ bool report_unhandled(Thread& th, std::string (*format)(Value const&)) {
     for (auto const& v : items) {
         if (v.is(TAG_PROMISE)) {
             auto* p = v.as<Promise>();
-            if (p->observed) continue;
+            if (std::atomic_ref<bool>(p->observed).load(std::memory_order_relaxed)) continue;
             th.rt.write_stderr(format(p->result));
         } else {
             th.rt.write_stderr(format(v));

@@ -73,6 +73,10 @@ void settle_promise(Thread& th, Promise* p, Value result, bool rejected);
 // promise; a rejection nobody awaits is reported at exit. `control`, if given, receives the
 // task's cancellation handle (null under --sched=seq).
 Value start_task(Thread& th, Value callee, std::vector<Value> args, std::shared_ptr<TaskControl>* control = nullptr);
+// The promise await_all(items) returns (`items` an Array): settled with every item's value in
+// order once all promises among them have settled, or rejected at the first rejection with the
+// lowest-index one. Settled by the inputs themselves: no task waits for them.
+Value await_all_promise(Thread& th, Value items);
 // Calls `callee(args)` now and returns a promise settled with the outcome (as start_task does
 // under --sched=seq).
 Value call_settled(Thread& th, Value callee, std::vector<Value> args);

@@ -7,7 +7,6 @@
 // started with start_task() as a task whose body is one of the internal built-ins below, and
 // results are collected with await_value()/await_all(). These functions therefore keep their
 // meaning unchanged when tasks stop running at the call and run in parallel.
-#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <iterator>
@@ -79,25 +78,6 @@ std::vector<Value> run_windowed(Thread& th, size_t n, int64_t limit, bool stop_o
 // ---------------------------------------------------------------------------------------------
 // Task bodies (internal built-ins, always called with checked arguments).
 
-// await_all(items): the results in order, failing fast with the lowest-index rejection.
-Value task_await_all(Thread& th, std::span<Value> args) {
-    auto const& items = args[0].as<Array>()->items;
-    try {
-        return await_all(th, items);
-    } catch (RuffException&) {
-        // The other rejections already settled were awaited by this call too: they are not
-        // unhandled (as with Promise.all in JavaScript).
-        for (auto const& item : items) {
-            if (!item.is(TAG_PROMISE) || promise_state(item.as<Promise>()) != PromiseState::Rejected) continue;
-            try {
-                await_value(th, item);
-            } catch (RuffException&) {
-            }
-        }
-        throw;
-    }
-}
-
 // (promise, ms): the promise's outcome if it settles within ms, else a timeout error.
 Value task_timeout(Thread& th, std::span<Value> args) {
     int64_t ms = args[1].as_int();
@@ -162,14 +142,7 @@ Value task_write_files(Thread& th, std::span<Value> args) {
 Value aggregate(Thread& th, std::span<Value> args, std::string_view fn) {
     if (!args[0].is(TAG_ARRAY)) raise(th, ErrorType::TypeError, cat(fn, "() requires an array of promises"));
     arg_limit(th, args, 1, fn);  // Checked only: the work behind the promises has already started.
-    static Value const body = internal_builtin("await_all", task_await_all, 1, 1);
-    // Nothing left to wait for: settled now, without a task.
-    auto const& items = args[0].as<Array>()->items;
-    bool settled = std::all_of(items.begin(), items.end(), [](Value const& v) {
-        return !v.is(TAG_PROMISE) || promise_state(v.as<Promise>()) != PromiseState::Pending;
-    });
-    if (settled) return call_settled(th, body, {args[0]});
-    return start_task(th, body, {args[0]});
+    return await_all_promise(th, args[0]);
 }
 
 Value async_await_all(Thread& th, std::span<Value> args) { return aggregate(th, args, "await_all"); }
