@@ -60,6 +60,8 @@ bool read_all(int fd, std::string& out, size_t size = 0) {
         have += static_cast<size_t>(n);
         if (n == 0 || (size > 0 && static_cast<size_t>(n) < want)) {
             out.resize(have);
+            // A stream's text keeps no 64 KiB buffer behind it (the string lives on as a value).
+            if (out.capacity() > 2 * have + 4096) out.shrink_to_fit();
             return true;
         }
         want = std::max<size_t>(65536, have);  // A growing file or a stream: read on.
@@ -450,7 +452,9 @@ std::string read_binary_data(Thread& th, std::string const& path, std::string& o
             err = errno;
             return;
         }
-        if (!read_all(fd, out)) err = errno;
+        struct stat st;
+        size_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0;
+        if (!read_all(fd, out, size)) err = errno;
         ::close(fd);
     };
     auto reason = [&] { return err ? std::string(std::strerror(err)) : std::string(); };
