@@ -496,21 +496,28 @@ std::string write_text_file(Thread& th, std::string const& path, std::string_vie
         if (outcome == Outcome::Done) return reason;
         reason.clear();
     }
-    Target target;
-    auto resolve = [&] { target = resolve_target(path); };
-    if (slow) run_blocking(th, resolve);
-    else resolve();
-    if (target.fd >= 0) {  // An inherited descriptor (/dev/stdout): keep the order of earlier output.
-        th.rt.flush_stdout();
-        open_io(th, target.path, [&] { reason = write_all(target.fd, content) ? std::string() : std::string(std::strerror(errno)); });
+    // The careful protocol: look at the target first, then write it.
+    auto write_to = [&](Target const& target) {
+        if (target.fd >= 0) {  // An inherited descriptor (/dev/stdout): keep the order of earlier output.
+            th.rt.flush_stdout();
+            reason = write_all(target.fd, content) ? std::string() : std::string(std::strerror(errno));
+        } else {
+            reason = write_atomic(target, content);
+        }
+    };
+    if (slow) {  // A network file system: all of it in one trip to the I/O pool.
+        run_blocking(th, [&] { write_to(resolve_target(path)); });
         return reason;
     }
-    // A symlink may lead anywhere and a FIFO blocks until read: from a task, the write runs on
-    // the I/O pool unless the target is a local regular file (or a new one in a local directory).
-    bool blocks = directory_may_block(th, dir_of(target.path)) || (target.exists && special_file(target.st));
-    auto write = [&] { reason = write_atomic(target, content); };
-    if (th.task && blocks) run_blocking(th, write);
-    else write();
+    // A symlink may lead anywhere, and a FIFO or an inherited pipe blocks until read: from a
+    // task, the write runs on the I/O pool unless the target is a local regular file (or a new
+    // one in a local directory).
+    Target target = resolve_target(path);
+    struct stat st;
+    bool blocks = target.fd >= 0 ? ::fstat(target.fd, &st) != 0 || special_file(st)
+                                 : directory_may_block(th, dir_of(target.path)) || (target.exists && special_file(target.st));
+    if (th.task && blocks) run_blocking(th, [&] { write_to(target); });
+    else write_to(target);
     return reason;
 }
 
