@@ -50,7 +50,7 @@ public:
             if (m_global_in_functions[id->ref.index]) id->is_move = false;
         m_program.global_frozen.resize(m_program.globals.size());
         for (size_t i = 0; i < m_program.globals.size(); ++i)
-            m_program.global_frozen[i] = m_global_declared[i] && m_global_writes[i] == 1;
+            m_program.global_frozen[i] = (m_global_declared[i] || m_global_bound_once[i]) && m_global_writes[i] == 1;
         m_program.main->info.display_name = "<main>";
     }
 
@@ -65,6 +65,7 @@ private:
         m_global_writes.push_back(0);
         m_global_in_functions.push_back(false);
         m_global_declared.push_back(false);
+        m_global_bound_once.push_back(false);
         m_global_index[name] = slot;
         return slot;
     }
@@ -220,6 +221,7 @@ private:
         if (r.kind == VarKind::Global) {
             ++m_global_writes[r.index];
             if (declaration) m_global_declared[r.index] = true;
+            if (m_current->is_main && m_main_loops == 0) m_global_bound_once[r.index] = true;
         }
         return r;
     }
@@ -378,6 +380,7 @@ private:
         case NodeKind::WhileStmt: {
             auto& w = as<WhileStmt>(s);
             if (w.cond) resolve_expr(*w.cond);
+            LoopBody loop(*this);
             resolve_scoped_block(*w.body);
             return;
         }
@@ -385,6 +388,7 @@ private:
             auto& f = as<ForStmt>(s);
             resolve_expr(*f.iterable);
             m_current->blocks.emplace_back();
+            LoopBody loop(*this);
             bind_loop_pattern(*f.pattern);
             resolve_block_stmts(*f.body);
             m_current->blocks.pop_back();
@@ -624,6 +628,16 @@ private:
     std::unordered_map<std::string, uint32_t> m_global_index;
     std::vector<uint32_t> m_global_writes;  // assignments and in-place updates of each global
     std::vector<bool> m_global_declared;    // bound by a func/struct/enum/const declaration
+    // Bound by a statement of the main program outside any loop (so it runs at most once): with
+    // a single write, such a global never changes once bound, and tasks read it without a lock.
+    std::vector<bool> m_global_bound_once;
+    int m_main_loops = 0;  // Loops of the main program around the statement being resolved.
+    struct LoopBody {
+        explicit LoopBody(Resolver& r) : r(r), main(r.m_current->is_main) { r.m_main_loops += main; }
+        ~LoopBody() { r.m_main_loops -= main; }
+        Resolver& r;
+        bool main;
+    };
     std::vector<bool> m_global_in_functions;  // named inside some function (a task may see it)
     std::vector<Identifier*> m_global_moves;  // global reads marked as moves, checked at the end
     FunctionScope* m_current = nullptr;

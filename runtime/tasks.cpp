@@ -696,13 +696,15 @@ static void start_sharing(Thread& th) {
     std::lock_guard<std::mutex> lock(th.rt.modules_mutex);
     for (auto const& value : th.rt.modules) {
         share(value);
-        // Declared-once globals (functions, structs, consts) become immortal: every task reads
-        // them without a lock and without touching their counts (no shared cache line writes).
+        // Globals bound once and never rebound (functions, structs, consts, and variables bound
+        // by one top-level statement outside loops) that are bound by now become immortal:
+        // every task reads them without a lock and without touching their counts (no shared
+        // cache line writes).
         auto* m = value.as<Module>();
         m->frozen_ready.assign(m->globals.size(), 0);
         for (size_t i = 0; i < m->globals.size() && i < m->frozen.size(); ++i) {
-            if (!m->frozen[i] || !m->globals[i].is_heap()) continue;
-            make_immortal(m->globals[i].obj());
+            if (!m->frozen[i] || m->globals[i].is_unbound()) continue;
+            if (m->globals[i].is_heap()) make_immortal(m->globals[i].obj());
             m->frozen_ready[i] = 1;
         }
     }
