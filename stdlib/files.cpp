@@ -132,10 +132,36 @@ bool statfs_network(std::string const& dir) {
     }
 }
 
-// The answers per directory, cached (one statfs per directory, not two system calls more per
-// file operation), with a memo of each thread's last answer (no lock, no shared cache line for
-// the common run of calls on one directory). The memo is read and written only by these two
-// functions, never across a suspension.
+// A thread's answers about its last few directories (ssg alternates between two): read without a
+// lock or a shared cache line. Only a cache, reached through noinline functions only: a task
+// may resume on another thread, and a thread-local address must not be kept across that.
+struct DirMemo {
+    struct Entry {
+        std::string dir;
+        bool value = false;
+    };
+    Entry entries[4];
+    size_t used = 0, next = 0;
+
+    std::optional<bool> find(std::string const& dir) const {
+        for (size_t i = 0; i < used; ++i)
+            if (entries[i].dir == dir) return entries[i].value;
+        return std::nullopt;
+    }
+    void set(std::string const& dir, bool value) {
+        for (size_t i = 0; i < used; ++i) {
+            if (entries[i].dir != dir) continue;
+            entries[i].value = value;
+            return;
+        }
+        entries[next] = {dir, value};
+        next = (next + 1) % std::size(entries);
+        used = std::max(used, next == 0 ? std::size(entries) : next);
+    }
+};
+
+// Whether each directory is on a network file system: one statfs per directory for the
+// process, not two system calls more per file operation.
 struct NetworkCache {
     SpinLock lock;
     absl::flat_hash_map<std::string, bool> directories;
@@ -144,33 +170,21 @@ NetworkCache& network_cache() {
     static NetworkCache* const cache = new NetworkCache();
     return *cache;
 }
-
-// The last few directories this thread asked about (ssg alternates between two).
-struct NetworkMemo {
-    struct Entry {
-        std::string dir;
-        bool network = false;
-    };
-    Entry entries[4];
-    size_t used = 0, next = 0;
-};
-thread_local NetworkMemo t_network_memo;
+thread_local DirMemo t_network_memo;
 
 // True if system calls in directory `dir` (or on it) may take long: it is on a network or FUSE
 // file system. From a task such calls go to the I/O pool; local files are served inline, since
 // a hand-off to the pool costs more than the call itself (ssg benchmark: 0.3 s inline, 2 s
 // through the pool). The one statfs per directory runs inline: on the pool, every task started
 // meanwhile would park there too, each holding a stack.
-bool directory_may_block(Thread& th, std::string const& dir) {
+[[gnu::noinline]] bool directory_may_block(Thread& th, std::string const& dir) {
     if (!th.task) return false;  // The main program waits inline anyway.
     // RUFF_IO_POOL_ALL=1 treats every file system as a network one: tests reach the pool paths.
     static bool const all = std::getenv("RUFF_IO_POOL_ALL") && std::string_view(std::getenv("RUFF_IO_POOL_ALL")) == "1";
     if (all) return true;
-    NetworkMemo& memo = t_network_memo;  // Never used across a suspension: nothing here parks.
-    for (size_t i = 0; i < memo.used; ++i)
-        if (memo.entries[i].dir == dir) return memo.entries[i].network;
+    std::optional<bool> known = t_network_memo.find(dir);  // Nothing here parks.
+    if (known) return *known;
     NetworkCache& cache = network_cache();
-    std::optional<bool> known;
     {
         std::lock_guard<SpinLock> guard(cache.lock);
         if (auto it = cache.directories.find(dir); it != cache.directories.end()) known = it->second;
@@ -180,9 +194,7 @@ bool directory_may_block(Thread& th, std::string const& dir) {
         std::lock_guard<SpinLock> guard(cache.lock);
         cache.directories[dir] = *known;
     }
-    memo.entries[memo.next] = {dir, *known};
-    memo.next = (memo.next + 1) % std::size(memo.entries);
-    memo.used = std::max(memo.used, memo.next == 0 ? std::size(memo.entries) : memo.next);
+    t_network_memo.set(dir, *known);
     return *known;
 }
 
@@ -493,33 +505,9 @@ namespace {
 
 // Directories where this thread's last write replaced a file: a rebuild rewrites every file, and
 // there the careful protocol (look first, then one temporary and one rename) costs less than an
-// optimistic attempt that finds the file (ssg example rebuilt, 1,000 pages: see the commit).
-// Only a hint, never held across a suspension.
-struct ReplaceMemo {
-    struct Entry {
-        std::string dir;
-        bool replacing = false;
-    };
-    Entry entries[4];
-    size_t next = 0;
-
-    bool replacing(std::string const& dir) const {
-        for (auto const& e : entries)
-            if (e.replacing && e.dir == dir) return true;
-        return false;
-    }
-    void note(std::string const& dir, bool replacing) {
-        for (auto& e : entries) {
-            if (e.dir != dir) continue;
-            e.replacing = replacing;
-            return;
-        }
-        if (!replacing) return;
-        entries[next] = {dir, true};
-        next = (next + 1) % std::size(entries);
-    }
-};
-thread_local ReplaceMemo t_replace_memo;
+// optimistic attempt that finds the file: 6 system calls instead of 8.
+thread_local DirMemo t_replace_memo;
+[[gnu::noinline]] DirMemo& replace_memo() { return t_replace_memo; }
 
 }  // namespace
 
@@ -528,11 +516,11 @@ std::string write_text_file(Thread& th, std::string const& path, std::string_vie
     std::string dir = dir_of(path);
     bool slow = directory_may_block(th, dir);
     bool plain = !slow && !special_path(path) && inherited_fd(path) < 0;
-    if (plain && !t_replace_memo.replacing(dir)) {
+    if (plain && !replace_memo().find(dir).value_or(false)) {
         bool existed = false;
         Outcome outcome = write_nameless(path, dir, content, reason, existed);
         if (outcome == Outcome::Unsupported) outcome = write_named(path, content, reason, existed);
-        if (existed) t_replace_memo.note(dir, true);
+        if (existed) replace_memo().set(dir, true);
         if (outcome == Outcome::Done) return reason;
         reason.clear();
     }
@@ -553,7 +541,7 @@ std::string write_text_file(Thread& th, std::string const& path, std::string_vie
     // task, the write runs on the I/O pool unless the target is a local regular file (or a new
     // one in a local directory).
     Target target = resolve_target(path);
-    if (plain) t_replace_memo.note(dir, target.exists);
+    if (plain) replace_memo().set(dir, target.exists);
     struct stat st;
     bool blocks = target.fd >= 0 ? ::fstat(target.fd, &st) != 0 || special_file(st)
                                  : directory_may_block(th, dir_of(target.path)) || (target.exists && special_file(target.st));
