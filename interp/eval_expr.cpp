@@ -363,8 +363,7 @@ Value Interpreter::eval_call_generic(Thread& th, Frame& f, Call const& c, Functi
 // live on this native frame; no arity check, no argument buffer, no parameter binding.
 Value Interpreter::call_direct(Thread& th, Frame& f, Call const& c, Function* fn) {
     auto const& node = *static_cast<FunctionNode const*>(fn->info->code);
-    size_t n = c.args.size();
-    uint32_t size = node.frame_size;  // Parameters come first, so size >= n.
+    uint32_t size = node.frame_size;  // Parameters come first, so size >= c.args.size().
     // Small frames use a fixed buffer: no dynamic stack adjustment on the common path.
     constexpr uint32_t k_small_frame = 4;
     alignas(Value) unsigned char small[sizeof(Value) * k_small_frame];

@@ -48,9 +48,9 @@ namespace ruff {
 
 using Clock = std::chrono::steady_clock;
 
-namespace {
+PromiseState promise_state(Promise* p) { return std::atomic_ref<PromiseState>(p->state).load(std::memory_order_acquire); }
 
-PromiseState state_of(Promise* p) { return std::atomic_ref<PromiseState>(p->state).load(std::memory_order_acquire); }
+namespace {
 
 bool parallel(Thread& th) { return parallel_tasks(th.rt); }
 
@@ -818,17 +818,17 @@ Value run_at_call(Thread& th, Call&& call) {
     try {
         Value result = call();
         // An async function called as a task's body returns its own promise: adopt its outcome.
-        if (result.is(TAG_PROMISE) && state_of(result.as<Promise>()) != PromiseState::Pending) {
+        if (result.is(TAG_PROMISE) && promise_state(result.as<Promise>()) != PromiseState::Pending) {
             auto* inner = result.as<Promise>();
             mark_observed(inner);
-            settle_promise(th, p, inner->result, state_of(inner) == PromiseState::Rejected);
+            settle_promise(th, p, inner->result, promise_state(inner) == PromiseState::Rejected);
         } else {
             settle_promise(th, p, std::move(result), false);
         }
     } catch (RuffException& e) {
         settle_promise(th, p, std::move(e.error), true);
     }
-    if (state_of(p) == PromiseState::Rejected) note_unhandled(th, promise);
+    if (promise_state(p) == PromiseState::Rejected) note_unhandled(th, promise);
     return promise;
 }
 
@@ -848,14 +848,8 @@ Value start_task(Thread& th, Value callee, std::vector<Value> args, std::shared_
         return start(th, std::move(callee), args, async_body, control);
     }
     if (control) control->reset();
-    return call_settled(th, std::move(callee), std::move(args));
-}
-
-Value call_settled(Thread& th, Value callee, std::vector<Value> args) {
     return run_at_call(th, [&] { return call_value(th, callee, args); });
 }
-
-PromiseState promise_state(Promise* p) { return state_of(p); }
 
 void join_tasks(Thread& th) {
     Scheduler* s = th.rt.scheduler;
@@ -880,7 +874,7 @@ void join_tasks(Thread& th) {
 
 bool cancel_task(Thread& th, TaskHandle* h) {
     auto* p = h->promise.as<Promise>();
-    if (state_of(p) != PromiseState::Pending) return false;
+    if (promise_state(p) != PromiseState::Pending) return false;
     h->cancelled = true;
     settle_promise(th, p, make_error(th, error_type_name(ErrorType::CancelledError), "Task was cancelled"), true);
     mark_observed(p);  // A deliberate cancellation is no unhandled error; await still raises it.
@@ -898,7 +892,7 @@ bool cancel_task(Thread& th, TaskHandle* h) {
 // Parks until `p` settles (or, if timeout_ms >= 0, that many milliseconds pass); false if it
 // has not settled.
 static bool wait_for(Thread& th, Promise* p, int64_t timeout_ms) {
-    while (state_of(p) == PromiseState::Pending) {
+    while (promise_state(p) == PromiseState::Pending) {
         Scheduler* s = th.rt.scheduler;
         if (!s) return false;  // No task exists that could settle it.
         auto w = new_waiter(th, timeout_ms >= 0 ? Waiter::Kind::Timed : Waiter::Kind::Await);
@@ -911,7 +905,7 @@ static bool wait_for(Thread& th, Promise* p, int64_t timeout_ms) {
         case Waiter::Why::Woken: break;
         case Waiter::Why::Deadlock: raise_deadlock(th);
         case Waiter::Why::Cancelled: raise_cancelled(th);
-        case Waiter::Why::Timeout: return state_of(p) != PromiseState::Pending;
+        case Waiter::Why::Timeout: return promise_state(p) != PromiseState::Pending;
         }
     }
     return true;
@@ -921,8 +915,8 @@ Value await_value(Thread& th, Value const& v) {
     check_cancelled(th);
     if (!v.is(TAG_PROMISE)) return v;
     auto* p = v.as<Promise>();
-    if (state_of(p) == PromiseState::Pending && !wait_for(th, p, -1)) raise_deadlock(th);
-    if (state_of(p) == PromiseState::Rejected) {
+    if (promise_state(p) == PromiseState::Pending && !wait_for(th, p, -1)) raise_deadlock(th);
+    if (promise_state(p) == PromiseState::Rejected) {
         mark_observed(p);
         reraise(p->result);
     }
@@ -932,42 +926,6 @@ Value await_value(Thread& th, Value const& v) {
 bool wait_settled_for(Thread& th, Promise* p, int64_t ms) {
     check_cancelled(th);
     return wait_for(th, p, ms);
-}
-
-// Re-raises the lowest-index rejection among settled promises; returns if there is none.
-static void raise_first_rejection(Thread& th, std::span<Value const> items) {
-    for (auto const& item : items)
-        if (item.is(TAG_PROMISE) && state_of(item.as<Promise>()) == PromiseState::Rejected) await_value(th, item);
-}
-
-Value await_all(Thread& th, std::span<Value const> items) {
-    check_cancelled(th);
-    raise_first_rejection(th, items);
-    std::vector<Promise*> pending;
-    for (auto const& item : items)
-        if (item.is(TAG_PROMISE) && state_of(item.as<Promise>()) == PromiseState::Pending) pending.push_back(item.as<Promise>());
-    if (!pending.empty() && th.rt.scheduler) {
-        // One wait on a latch: it fires when every promise has settled, or at the first
-        // rejection (fail fast).
-        Scheduler* s = th.rt.scheduler;
-        auto w = new_waiter(th, Waiter::Kind::Await);
-        auto remaining = std::make_shared<std::atomic<size_t>>(pending.size());
-        auto why = park(th, w, [s, w, remaining, pending] {
-            for (Promise* p : pending) {
-                on_settled(p, [s, w, remaining, p] {
-                    bool last = remaining->fetch_sub(1, std::memory_order_acq_rel) == 1;
-                    if (last || state_of(p) == PromiseState::Rejected) wake(*s, *w, Waiter::Why::Woken);
-                });
-            }
-        });
-        if (why == Waiter::Why::Deadlock) raise_deadlock(th);
-        if (why == Waiter::Why::Cancelled) raise_cancelled(th);
-        raise_first_rejection(th, items);
-    }
-    std::vector<Value> results;
-    results.reserve(items.size());
-    for (auto const& item : items) results.push_back(await_value(th, item));
-    return make_array(std::move(results));
 }
 
 static void note_unhandled(Runtime& rt, Value error_or_promise);
@@ -992,7 +950,7 @@ void finish_all(AllLatch& latch) {
     auto const& items = latch.items.as<Array>()->items;
     Value const* rejection = nullptr;
     for (auto const& item : items) {
-        if (!item.is(TAG_PROMISE) || state_of(item.as<Promise>()) != PromiseState::Rejected) continue;
+        if (!item.is(TAG_PROMISE) || promise_state(item.as<Promise>()) != PromiseState::Rejected) continue;
         mark_observed(item.as<Promise>());
         if (!rejection) rejection = &item.as<Promise>()->result;
     }
@@ -1017,7 +975,7 @@ Value await_all_promise(Thread& th, Value items) {
     latch->promise = make_promise();
     std::vector<Promise*> pending;
     for (auto const& item : items.as<Array>()->items)
-        if (item.is(TAG_PROMISE) && state_of(item.as<Promise>()) == PromiseState::Pending) pending.push_back(item.as<Promise>());
+        if (item.is(TAG_PROMISE) && promise_state(item.as<Promise>()) == PromiseState::Pending) pending.push_back(item.as<Promise>());
     if (pending.empty()) {
         finish_all(*latch);
         return latch->promise;
@@ -1028,7 +986,7 @@ Value await_all_promise(Thread& th, Value items) {
     Value promise = latch->promise;
     for (Promise* p : pending) {
         on_settled(p, [latch, p] {
-            if (state_of(p) == PromiseState::Rejected || latch->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1)
+            if (promise_state(p) == PromiseState::Rejected || latch->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1)
                 finish_all(*latch);
         });
     }

@@ -77,9 +77,6 @@ Value start_task(Thread& th, Value callee, std::vector<Value> args, std::shared_
 // order once all promises among them have settled, or rejected at the first rejection with the
 // lowest-index one. Settled by the inputs themselves: no task waits for them.
 Value await_all_promise(Thread& th, Value items);
-// Calls `callee(args)` now and returns a promise settled with the outcome (as start_task does
-// under --sched=seq).
-Value call_settled(Thread& th, Value callee, std::vector<Value> args);
 // A promise's state, read with acquire ordering (settling publishes the result).
 PromiseState promise_state(Promise* p);
 // `await v`: a non-promise is itself; a fulfilled promise gives its value; a rejected one
@@ -88,8 +85,6 @@ PromiseState promise_state(Promise* p);
 Value await_value(Thread& th, Value const& v);
 // Waits at most `ms` milliseconds for promise `p` to settle; false on timeout.
 bool wait_settled_for(Thread& th, Promise* p, int64_t ms);
-// `await_all(items)`: results in input order, failing fast with the lowest-index rejection.
-Value await_all(Thread& th, std::span<Value const> items);
 
 // Cancels the task behind `h` (ASYNC.md §5.2): its promise rejects with CancelledError at once
 // and the task stops at its next await, sleep, receive, I/O call or loop back-edge. False if

@@ -5,8 +5,8 @@
 //
 // Everything here is built on runtime/tasks.h alone: work that must not hold up the caller is
 // started with start_task() as a task whose body is one of the internal built-ins below, and
-// results are collected with await_value()/await_all(). These functions therefore keep their
-// meaning unchanged when tasks stop running at the call and run in parallel.
+// results are collected with await_value()/await_all_promise(). These functions therefore keep
+// their meaning unchanged when tasks stop running at the call and run in parallel.
 #include <atomic>
 #include <deque>
 #include <iterator>
