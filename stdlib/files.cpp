@@ -202,6 +202,24 @@ thread_local DirMemo t_network_memo;
 // FIFO (open blocks until the other end opens), a device or a socket.
 bool special_file(struct stat const& st) { return !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode); }
 
+// Writes to a descriptor this process inherited (/dev/stdout) after flushing earlier output, so
+// that the order holds. "" or the OS reason.
+std::string write_inherited_now(Runtime& rt, int fd, std::string_view content) {
+    rt.flush_stdout();
+    return write_all(fd, content) ? std::string() : std::string(std::strerror(errno));
+}
+
+// The same from anywhere: a task writes on the I/O pool when the descriptor is a pipe, terminal
+// or other special file (a pipe blocks while full).
+std::string write_inherited(Thread& th, int fd, std::string_view content) {
+    std::string reason;
+    auto write = [&] { reason = write_inherited_now(th.rt, fd, content); };
+    struct stat st;
+    if (th.task && (::fstat(fd, &st) != 0 || special_file(st))) run_blocking(th, write);
+    else write();
+    return reason;
+}
+
 // Gives a temporary file next to `target` a fresh name: `make(name)` creates it, returning < 0
 // with errno EEXIST when the name is taken. Returns make's last result.
 template <class Make>
@@ -298,8 +316,8 @@ void close_noting(int fd, std::string& reason) {
 std::atomic<bool> g_nameless_refused{false};
 
 // A nameless file (O_TMPFILE) linked into place once written: a new file costs one directory
-// operation, like a plain create (ssg benchmark: 0.26 s -> 0.18 s with the named protocol
-// before), and a crash leaves nothing behind. `dir` is path's directory; `existed` is set when
+// operation, like a plain create, where a named temporary costs two (its create and the rename;
+// ssg: 0.26 s with the named protocol, 0.18 s with this one), and a crash leaves nothing behind. `dir` is path's directory; `existed` is set when
 // a file was found at `path`.
 Outcome write_nameless(std::string const& path, std::string const& dir, std::string_view content, std::string& reason,
                        bool& existed) {
@@ -378,8 +396,8 @@ Value file_append(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "append_file"));
     std::string_view content = arg_string(th, args, 1, "append_file");
     if (int inherited = inherited_fd(path); inherited >= 0) {
-        th.rt.flush_stdout();
-        if (!write_all(inherited, content)) os_error(th, "append to file", path, errno);
+        std::string reason = write_inherited(th, inherited, content);
+        if (!reason.empty()) io_error(th, "append to file", path, reason);
         return Value::from_bool(true);
     }
     int err = 0;
@@ -428,12 +446,8 @@ Value file_list_dir(Thread& th, std::span<Value> args) {
 // True for any existing path (directories included; symlinks followed).
 Value file_exists(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "file_exists"));
-    bool exists = false;
-    metadata_io(th, path, [&] {
-        struct stat st;
-        exists = ::stat(path.c_str(), &st) == 0;
-    });
-    return Value::from_bool(exists);
+    struct stat st;
+    return Value::from_bool(metadata_call(th, path, [&] { return ::stat(path.c_str(), &st); }) == 0);
 }
 
 constexpr BuiltinEntry k_files_builtins[] = {
@@ -452,6 +466,12 @@ void metadata_io(Thread& th, std::string const& path, absl::FunctionRef<void()> 
     else fn();
 }
 
+int metadata_call(Thread& th, std::string const& path, absl::FunctionRef<int()> call) {
+    int err = 0;
+    metadata_io(th, path, [&] { err = call() == 0 ? 0 : errno; });
+    return err;
+}
+
 void open_io(Thread& th, std::string const& path, absl::FunctionRef<void()> fn) {
     struct stat st;
     bool slow = th.task && (directory_may_block(th, dir_of(path)) || (::stat(path.c_str(), &st) == 0 && special_file(st)));
@@ -459,39 +479,37 @@ void open_io(Thread& th, std::string const& path, absl::FunctionRef<void()> fn) 
     else fn();
 }
 
+namespace {
+
+// Opens `path` with `flags` added and reads all of it into `out` (a regular file by its size):
+// 0, or the errno. With O_NONBLOCK, only a regular file is read; anything else (a FIFO would
+// give no data yet) is left unread, giving -1.
+int read_path(std::string const& path, int flags, std::string& out) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags);
+    if (fd < 0) return errno;
+    struct stat st;
+    bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    int err = 0;
+    if (!regular && (flags & O_NONBLOCK)) err = -1;
+    else if (!read_all(fd, out, regular ? static_cast<size_t>(st.st_size) : 0)) err = errno;
+    ::close(fd);
+    return err;
+}
+
+}  // namespace
+
 std::string read_binary_data(Thread& th, std::string const& path, std::string& out) {
     int err = 0;
-    auto slow_read = [&] {
-        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            err = errno;
-            return;
-        }
-        struct stat st;
-        size_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0;
-        if (!read_all(fd, out, size)) err = errno;
-        ::close(fd);
-    };
-    auto reason = [&] { return err ? std::string(std::strerror(err)) : std::string(); };
+    auto blocking_read = [&] { err = read_path(path, 0, out); };
     if (directory_may_block(th, dir_of(path))) {
-        run_blocking(th, slow_read);
-        return reason();
+        run_blocking(th, blocking_read);
+    } else if ((err = read_path(path, O_NONBLOCK, out)) == -1) {
+        // Not a regular file: read where waiting is harmless (the I/O pool for a task, inline
+        // for the main program).
+        if (th.task) run_blocking(th, blocking_read);
+        else blocking_read();
     }
-    // Opened without blocking (a FIFO would wait for a writer): a regular file is read at once;
-    // anything else is opened again and read where waiting is harmless (the I/O pool for a
-    // task, inline for the main program).
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return std::strerror(errno);
-    struct stat st;
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        if (!read_all(fd, out, static_cast<size_t>(st.st_size))) err = errno;
-        ::close(fd);
-        return reason();
-    }
-    ::close(fd);
-    if (th.task) run_blocking(th, slow_read);
-    else slow_read();
-    return reason();
+    return err ? std::string(std::strerror(err)) : std::string();
 }
 
 std::string read_text_file(Thread& th, std::string const& path, std::string& out) {
@@ -525,28 +543,22 @@ std::string write_text_file(Thread& th, std::string const& path, std::string_vie
         reason.clear();
     }
     // The careful protocol: look at the target first, then write it.
-    auto write_to = [&](Target const& target) {
-        if (target.fd >= 0) {  // An inherited descriptor (/dev/stdout): keep the order of earlier output.
-            th.rt.flush_stdout();
-            reason = write_all(target.fd, content) ? std::string() : std::string(std::strerror(errno));
-        } else {
-            reason = write_atomic(target, content);
-        }
-    };
     if (slow) {  // A network file system: all of it in one trip to the I/O pool.
-        run_blocking(th, [&] { write_to(resolve_target(path)); });
+        run_blocking(th, [&] {
+            Target target = resolve_target(path);
+            reason = target.fd >= 0 ? write_inherited_now(th.rt, target.fd, content) : write_atomic(target, content);
+        });
         return reason;
     }
-    // A symlink may lead anywhere, and a FIFO or an inherited pipe blocks until read: from a
-    // task, the write runs on the I/O pool unless the target is a local regular file (or a new
-    // one in a local directory).
     Target target = resolve_target(path);
+    if (target.fd >= 0) return write_inherited(th, target.fd, content);
     if (plain) replace_memo().set(dir, target.exists);
-    struct stat st;
-    bool blocks = target.fd >= 0 ? ::fstat(target.fd, &st) != 0 || special_file(st)
-                                 : directory_may_block(th, dir_of(target.path)) || (target.exists && special_file(target.st));
-    if (th.task && blocks) run_blocking(th, [&] { write_to(target); });
-    else write_to(target);
+    // A symlink may lead anywhere and a FIFO blocks until read: from a task, the write runs on
+    // the I/O pool unless the target is a local regular file (or a new one in a local directory).
+    bool blocks = directory_may_block(th, dir_of(target.path)) || (target.exists && special_file(target.st));
+    auto write = [&] { reason = write_atomic(target, content); };
+    if (th.task && blocks) run_blocking(th, write);
+    else write();
     return reason;
 }
 

@@ -83,26 +83,23 @@ Value path_create_dir(Thread& th, std::span<Value> args) {
 Value path_file_size(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "file_size"));
     struct stat st;
-    int err = 0;
-    metadata_io(th, path, [&] { err = ::stat(path.c_str(), &st) == 0 ? 0 : errno; });
-    if (err) io_error(th, cat("get file size for ", quoted(path)), std::strerror(err));
+    if (int err = metadata_call(th, path, [&] { return ::stat(path.c_str(), &st); }))
+        io_error(th, cat("get file size for ", quoted(path)), std::strerror(err));
     return Value::from_int(static_cast<int64_t>(st.st_size));
 }
 
 Value path_delete_file(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "delete_file"));
-    int err = 0;
-    metadata_io(th, path, [&] { err = ::unlink(path.c_str()) == 0 ? 0 : errno; });
-    if (err) io_error(th, cat("delete file ", quoted(path)), std::strerror(err));
+    if (int err = metadata_call(th, path, [&] { return ::unlink(path.c_str()); }))
+        io_error(th, cat("delete file ", quoted(path)), std::strerror(err));
     return Value::from_bool(true);
 }
 
 Value path_rename_file(Thread& th, std::span<Value> args) {
     std::string from(arg_string(th, args, 0, "rename_file"));
     std::string to(arg_string(th, args, 1, "rename_file"));
-    int err = 0;
-    metadata_io(th, to, [&] { err = ::rename(from.c_str(), to.c_str()) == 0 ? 0 : errno; });
-    if (err) io_error(th, cat("rename file ", quoted(from), " to ", quoted(to)), std::strerror(err));
+    if (int err = metadata_call(th, to, [&] { return ::rename(from.c_str(), to.c_str()); }))
+        io_error(th, cat("rename file ", quoted(from), " to ", quoted(to)), std::strerror(err));
     return Value::from_bool(true);
 }
 
@@ -112,19 +109,16 @@ Value path_copy_file(Thread& th, std::span<Value> args) {
     std::string to(arg_string(th, args, 1, "copy_file"));
     auto fail = [&](std::string_view reason) { io_error(th, cat("copy file ", quoted(from), " to ", quoted(to)), reason); };
     struct stat st;
-    int err = 0;
-    metadata_io(th, from, [&] { err = ::stat(from.c_str(), &st) == 0 ? 0 : errno; });
-    if (err) fail(std::strerror(err));
+    if (int err = metadata_call(th, from, [&] { return ::stat(from.c_str(), &st); })) fail(std::strerror(err));
     if (S_ISDIR(st.st_mode)) fail(std::strerror(EISDIR));
     std::string data;
     std::string reason = read_binary_data(th, from, data);
     if (!reason.empty()) fail(reason);
     reason = write_text_file(th, to, data);
     if (!reason.empty()) fail(reason);
-    metadata_io(th, to, [&] {
+    int err = metadata_call(th, to, [&] {
         struct stat dest;
-        if (::stat(to.c_str(), &dest) == 0 && S_ISREG(dest.st_mode) && ::chmod(to.c_str(), st.st_mode & 07777) != 0)
-            err = errno;
+        return ::stat(to.c_str(), &dest) == 0 && S_ISREG(dest.st_mode) ? ::chmod(to.c_str(), st.st_mode & 07777) : 0;
     });
     if (err) fail(std::strerror(err));
     return Value::from_bool(true);
@@ -226,10 +220,9 @@ Value path_extension(Thread& th, std::span<Value> args) {
 
 bool stat_mode(Thread& th, std::string const& path, mode_t& mode) {
     struct stat st;
-    bool ok = false;
-    metadata_io(th, path, [&] { ok = ::stat(path.c_str(), &st) == 0; });
-    if (ok) mode = st.st_mode;
-    return ok;
+    if (metadata_call(th, path, [&] { return ::stat(path.c_str(), &st); }) != 0) return false;
+    mode = st.st_mode;
+    return true;
 }
 
 Value path_exists(Thread& th, std::span<Value> args) {
@@ -273,18 +266,16 @@ Value os_getcwd(Thread& th, std::span<Value>) {
 // Changes the process-wide working directory (every task sees it).
 Value os_chdir(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "os_chdir"));
-    int err = 0;
-    metadata_io(th, path, [&] { err = ::chdir(path.c_str()) == 0 ? 0 : errno; });
-    if (err) io_error(th, cat("change directory to ", quoted(path)), std::strerror(err));
+    if (int err = metadata_call(th, path, [&] { return ::chdir(path.c_str()); }))
+        io_error(th, cat("change directory to ", quoted(path)), std::strerror(err));
     return Value::from_bool(true);
 }
 
 // Removes an empty directory.
 Value os_rmdir(Thread& th, std::span<Value> args) {
     std::string path(arg_string(th, args, 0, "os_rmdir"));
-    int err = 0;
-    metadata_io(th, path, [&] { err = ::rmdir(path.c_str()) == 0 ? 0 : errno; });
-    if (err) io_error(th, cat("remove directory ", quoted(path)), std::strerror(err));
+    if (int err = metadata_call(th, path, [&] { return ::rmdir(path.c_str()); }))
+        io_error(th, cat("remove directory ", quoted(path)), std::strerror(err));
     return Value::from_bool(true);
 }
 

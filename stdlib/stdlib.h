@@ -60,6 +60,8 @@ std::string write_text_file(Thread& th, std::string const& path, std::string_vie
 // mkdir, ...): inline, or on the I/O pool from a task when path's directory is on a network or
 // FUSE file system.
 void metadata_io(Thread& th, std::string const& path, absl::FunctionRef<void()> fn);
+// metadata_io for one system call returning 0 or -1: 0, or the call's errno.
+int metadata_call(Thread& th, std::string const& path, absl::FunctionRef<int()> call);
 // Runs `fn`, which opens `path` (and reads or writes it): the same, and also on the I/O pool
 // when the path is a FIFO, device or socket, whose open waits for the other side.
 void open_io(Thread& th, std::string const& path, absl::FunctionRef<void()> fn);
