@@ -1121,8 +1121,7 @@ Value sleep_promise(Thread& th, int64_t ms) {
     work_started(s, false);
     Scheduler* sp = &s;
     s.timer.add(Clock::now() + std::chrono::milliseconds(std::max<int64_t>(ms, 0)), nullptr, sp, [sp, promise] {
-        Thread timer_thread(*sp->rt);
-        settle_promise(timer_thread, promise.as<Promise>(), Value(), false);
+        settle(*sp->rt, promise.as<Promise>(), Value(), false);
         work_finished(*sp, false);
     });
     return promise;
