@@ -9,6 +9,8 @@
 //   park()     the only place a task or thread waits.
 //   Scheduler  the arena, the live/running counts and the registry of blocked waits that
 //              deadlock detection reads, the timer thread and the I/O pool.
+//   post()     how a task starts: on a worker's own deque, or (from the main program) through
+//              an inbox that one TBB task at a time drains onto a worker's deque.
 #include "runtime/tasks.h"
 
 #include <malloc.h>
@@ -341,6 +343,10 @@ void start_thread(size_t stack_size, std::function<void()> body) {
 // ---------------------------------------------------------------------------------------------
 // Scheduler
 
+namespace {
+struct Job;
+}
+
 struct Scheduler {
     Scheduler(Runtime& rt, size_t n)
         : rt(&rt), threads(n),
@@ -375,6 +381,11 @@ struct Scheduler {
     static uint64_t live(uint64_t c) { return c >> 32; }
     Waiter* blocked = nullptr;
     Waiter* joiner = nullptr;  // The main program waiting in join_tasks().
+#if !RUFF_THREAD_TASKS
+    // Tasks the main program started, not yet on a worker (post()).
+    alignas(64) std::atomic<Job*> inbox{nullptr};
+    std::atomic<bool> draining{false};
+#endif
 
     TimerThread timer;
     IoPool io;
@@ -723,6 +734,7 @@ struct Job : TaskControl {
     Value promise;
     bool body_only = false;  // Run an async function's body here (not a call that would start a task).
     std::shared_ptr<Job> self;
+    Job* next_in_inbox = nullptr;
 };
 
 // The body of a task: its own Thread (frames, depth, stack guard), the call, the settlement.
@@ -777,14 +789,63 @@ void submit(Scheduler& s, Job* job) {
     start_thread(s.stack_size, [body] { body(nullptr); });
 #else
     Scheduler* sp = &s;
-    submit_to_arena(s, [sp, body] {
+    s.group.run([sp, body] {
         // The task's own stack: it can park without holding this worker.
-        t_arena_worker = true;
         Fiber* f = new_fiber(sp->stacks, body);
         f->sched = sp;
         run_slice(sp->stacks, f);
     });
 #endif
+}
+
+#if !RUFF_THREAD_TASKS
+// Moves the inbox's jobs onto this worker's own deque (where idle workers steal them), until the
+// inbox stays empty.
+void drain_inbox(Scheduler& s) {
+    t_arena_worker = true;
+    for (;;) {
+        Job* list = s.inbox.exchange(nullptr, std::memory_order_acquire);
+        if (!list) {
+            // Dekker with post(): either it sees `draining` false and enqueues a new drain, or
+            // this sees its job.
+            s.draining.store(false, std::memory_order_seq_cst);
+            if (!s.inbox.load(std::memory_order_seq_cst) || s.draining.exchange(true, std::memory_order_seq_cst)) return;
+            continue;
+        }
+        Job* ordered = nullptr;  // The inbox is last-in first: start the jobs in call order.
+        while (list) {
+            Job* next = list->next_in_inbox;
+            list->next_in_inbox = ordered;
+            ordered = list;
+            list = next;
+        }
+        while (ordered) {
+            Job* next = ordered->next_in_inbox;
+            submit(s, ordered);
+            ordered = next;
+        }
+    }
+}
+#endif
+
+// Starts `job` as a task. Workers put it on their own deque. The main program, outside the arena,
+// would pay a locked push onto the arena's shared queue per task (the spawn benchmark's largest
+// cost after the interpreter): it leaves the job in the inbox and enqueues a drain only when
+// none is under way.
+void post(Scheduler& s, Job* job) {
+#if !RUFF_THREAD_TASKS
+    if (!t_arena_worker) {
+        Job* head = s.inbox.load(std::memory_order_relaxed);
+        do job->next_in_inbox = head;
+        while (!s.inbox.compare_exchange_weak(head, job, std::memory_order_seq_cst, std::memory_order_relaxed));
+        if (!s.draining.load(std::memory_order_seq_cst) && !s.draining.exchange(true, std::memory_order_seq_cst)) {
+            Scheduler* sp = &s;
+            s.arena.enqueue(s.group.defer([sp] { drain_inbox(*sp); }));
+        }
+        return;
+    }
+#endif
+    submit(s, job);
 }
 
 Value start(Thread& th, Value callee, std::span<Value const> args, bool body_only, std::shared_ptr<TaskControl>* control) {
@@ -805,7 +866,7 @@ Value start(Thread& th, Value callee, std::span<Value const> args, bool body_onl
     Job* raw = job.get();
     raw->self = std::move(job);
     work_started(s, true);
-    submit(s, raw);
+    post(s, raw);
     return promise;
 }
 
