@@ -260,7 +260,7 @@ struct Waiter {
 #endif
     std::mutex mutex;
     std::condition_variable cv;
-    bool woken = false;
+    std::atomic<bool> woken{false};  // Set under `mutex`.
     // The registry of blocked waits (under Scheduler::mutex).
     bool registered = false;
     Waiter* prev = nullptr;
@@ -459,7 +459,7 @@ void finish_wake(Waiter& w, Waiter::Why why) {
     w.why = why;
     if (w.blocking) {
         std::lock_guard<std::mutex> lock(w.mutex);
-        w.woken = true;
+        w.woken.store(true, std::memory_order_release);
         w.cv.notify_one();
         return;
     }
@@ -548,6 +548,8 @@ void work_finished(Scheduler& s, bool task) {
     wake_victims(victims);
 }
 
+constexpr auto k_wake_spin = std::chrono::microseconds(30);
+
 // The one place a task or thread waits: `arm` hands `w` to whoever will wake it (a promise, a
 // channel, the timer, the I/O pool); it may wake `w` at once. Returns why `w` was woken.
 //
@@ -566,8 +568,13 @@ Waiter::Why park(Thread& th, std::shared_ptr<Waiter> const& w, Arm const& arm) {
     if (w->blocking) {
         arm();
         after_arm(th.rt.scheduler, th.task, w);
+        // A short spin first: a join of a few quick tasks ends sooner than a futex sleep and wake.
+        auto spin_end = std::chrono::steady_clock::now() + k_wake_spin;
+        while (!w->woken.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < spin_end)
+            for (int i = 0; i < 16; ++i) __builtin_ia32_pause();
+        // Taken even when the spin saw the wake: the waker may still be inside its notify.
         std::unique_lock<std::mutex> lock(w->mutex);
-        w->cv.wait(lock, [&] { return w->woken; });
+        w->cv.wait(lock, [&] { return w->woken.load(std::memory_order_relaxed); });
     } else {
 #if !RUFF_THREAD_TASKS
         // Switch back to the worker; it arms the wait once this stack is saved (run_slice).
