@@ -125,6 +125,7 @@ struct Fiber {
     std::function<void(Fiber*)> body;
     bool finished = false;
     struct Scheduler* sched = nullptr;
+    Fiber* next_ready = nullptr;  // In Scheduler::ready.
 };
 
 namespace {
@@ -161,7 +162,7 @@ public:
         }
         {
             std::lock_guard<std::mutex> lock(m_mutex);
-            if (m_free.size() < 64) {
+            if (m_free.size() < 4096) {
                 m_free.push_back(stack);
                 return;
             }
@@ -385,6 +386,8 @@ struct Scheduler {
     // Tasks the main program started, not yet on a worker (post()).
     alignas(64) std::atomic<Job*> inbox{nullptr};
     std::atomic<bool> draining{false};
+    // Parked tasks that threads outside the arena woke (resume_fiber()), last first.
+    alignas(64) std::atomic<Fiber*> ready{nullptr};
 #endif
 
     TimerThread timer;
@@ -418,20 +421,46 @@ Scheduler& scheduler_of(Runtime& rt) {
 // them (par_map ran on one core).
 thread_local bool t_arena_worker = false;
 
-// Runs `fn` as a TBB task: on this worker's own deque from a worker, else enqueued.
-template <class Fn>
-void submit_to_arena(Scheduler& s, Fn&& fn) {
-    if (t_arena_worker) s.group.run(std::forward<Fn>(fn));
-    else s.arena.enqueue(s.group.defer(std::forward<Fn>(fn)));
+
+// Runs the woken tasks of Scheduler::ready, in the order they were woken.
+void run_ready(Scheduler& s) {
+    Fiber* list = s.ready.exchange(nullptr, std::memory_order_acquire);
+    Fiber* ordered = nullptr;
+    while (list) {
+        Fiber* next = list->next_ready;
+        list->next_ready = ordered;
+        ordered = list;
+        list = next;
+    }
+    while (ordered) {
+        Fiber* next = ordered->next_ready;
+        run_slice(s.stacks, ordered);
+        ordered = next;
+    }
 }
 
-// Continues a parked fiber on some worker.
+// Continues a parked fiber on some worker. A worker puts it on its own deque. Another thread
+// (the I/O pool, the timer, the main program) adds it to the ready list, and only the wake that
+// finds the list empty enqueues a TBB task to run it (an enqueue from outside the arena is a
+// locked push onto the arena's shared queue); a worker about to start a new task runs the ready
+// list first (see submit()), so that woken tasks finish before more tasks start and park.
 void resume_fiber(Fiber* f) {
     Scheduler* s = f->sched;
-    submit_to_arena(*s, [s, f] {
-        t_arena_worker = true;
-        run_slice(s->stacks, f);
-    });
+    if (t_arena_worker) {
+        s->group.run([s, f] { run_slice(s->stacks, f); });
+        return;
+    }
+    Fiber* head = s->ready.load(std::memory_order_relaxed);
+    do f->next_ready = head;
+    while (!s->ready.compare_exchange_weak(head, f, std::memory_order_release, std::memory_order_relaxed));
+    if (!head) {
+        // Every wake since the last take is in the list: the task enqueued by the wake that found
+        // it empty has not taken it yet, and will.
+        s->arena.enqueue(s->group.defer([s] {
+            t_arena_worker = true;
+            run_ready(*s);
+        }));
+    }
 }
 #endif
 
@@ -797,6 +826,7 @@ void submit(Scheduler& s, Job* job) {
 #else
     Scheduler* sp = &s;
     s.group.run([sp, body] {
+        if (sp->ready.load(std::memory_order_relaxed)) run_ready(*sp);
         // The task's own stack: it can park without holding this worker.
         Fiber* f = new_fiber(sp->stacks, body);
         f->sched = sp;
