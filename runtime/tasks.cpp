@@ -1137,12 +1137,16 @@ bool channel_send(Thread& th, Channel* ch, Value v) {
     return true;
 }
 
-Value channel_try_receive(Thread& th, Channel* ch) {
-    std::lock_guard<std::mutex> lock(ch->mutex);
-    if (ch->items.empty()) return Value();
+// The oldest value of a channel that is not empty (under ch->mutex).
+static Value pop_item(Channel* ch) {
     Value v = std::move(ch->items.front());
     ch->items.pop_front();
     return v;
+}
+
+Value channel_try_receive(Thread& th, Channel* ch) {
+    std::lock_guard<std::mutex> lock(ch->mutex);
+    return ch->items.empty() ? Value() : pop_item(ch);
 }
 
 // receive() and receive_timeout(): waits while the channel is empty and open.
@@ -1150,11 +1154,7 @@ static Value receive(Thread& th, Channel* ch, int64_t timeout_ms) {
     check_cancelled(th);
     {
         std::lock_guard<std::mutex> lock(ch->mutex);
-        if (!ch->items.empty()) {
-            Value v = std::move(ch->items.front());
-            ch->items.pop_front();
-            return v;
-        }
+        if (!ch->items.empty()) return pop_item(ch);
         if (ch->closed) return Value();
     }
     Scheduler* s = th.rt.scheduler;
@@ -1170,10 +1170,7 @@ static Value receive(Thread& th, Channel* ch, int64_t timeout_ms) {
         {
             std::lock_guard<std::mutex> lock(ch->mutex);
             if (!ch->items.empty() || ch->closed) {
-                if ((now = claim(*w)) && !ch->items.empty()) {
-                    w->value = std::move(ch->items.front());
-                    ch->items.pop_front();
-                }
+                if ((now = claim(*w)) && !ch->items.empty()) w->value = pop_item(ch);
             } else {
                 ch->receivers.push_back(w);  // From here on a sender may wake `w`.
             }
