@@ -10,7 +10,8 @@
 //   Scheduler  the arena, the live/running counts and the registry of blocked waits that
 //              deadlock detection reads, the timer thread and the I/O pool.
 //   post()     how a task starts: on a worker's own deque, or (from the main program) through
-//              an inbox that one TBB task at a time drains onto a worker's deque.
+//              an inbox that one TBB task at a time drains onto a worker's deque; woken tasks
+//              likewise go onto a worker's deque, or (woken from outside) onto a ready list.
 #include "runtime/tasks.h"
 
 #include <malloc.h>
@@ -421,17 +422,22 @@ Scheduler& scheduler_of(Runtime& rt) {
 // them (par_map ran on one core).
 thread_local bool t_arena_worker = false;
 
+// A list taken whole from one of the lock-free lists below (pushed newest first), in push order.
+template <class T>
+T* in_push_order(T* list, T* T::*next) {
+    T* ordered = nullptr;
+    while (list) {
+        T* rest = list->*next;
+        list->*next = ordered;
+        ordered = list;
+        list = rest;
+    }
+    return ordered;
+}
 
 // Runs the woken tasks of Scheduler::ready, in the order they were woken.
 void run_ready(Scheduler& s) {
-    Fiber* list = s.ready.exchange(nullptr, std::memory_order_acquire);
-    Fiber* ordered = nullptr;
-    while (list) {
-        Fiber* next = list->next_ready;
-        list->next_ready = ordered;
-        ordered = list;
-        list = next;
-    }
+    Fiber* ordered = in_push_order(s.ready.exchange(nullptr, std::memory_order_acquire), &Fiber::next_ready);
     while (ordered) {
         Fiber* next = ordered->next_ready;
         run_slice(s.stacks, ordered);
@@ -447,7 +453,10 @@ void run_ready(Scheduler& s) {
 void resume_fiber(Fiber* f) {
     Scheduler* s = f->sched;
     if (t_arena_worker) {
-        s->group.run([s, f] { run_slice(s->stacks, f); });
+        s->group.run([s, f] {
+            t_arena_worker = true;
+            run_slice(s->stacks, f);
+        });
         return;
     }
     Fiber* head = s->ready.load(std::memory_order_relaxed);
@@ -826,6 +835,7 @@ void submit(Scheduler& s, Job* job) {
 #else
     Scheduler* sp = &s;
     s.group.run([sp, body] {
+        t_arena_worker = true;  // A worker that stole this task may not have run any other yet.
         if (sp->ready.load(std::memory_order_relaxed)) run_ready(*sp);
         // The task's own stack: it can park without holding this worker.
         Fiber* f = new_fiber(sp->stacks, body);
@@ -869,14 +879,7 @@ void drain_inbox(Scheduler& s) {
             if (!s.inbox.load(std::memory_order_seq_cst) || s.draining.exchange(true, std::memory_order_seq_cst)) return;
             continue;
         }
-        Job* ordered = nullptr;  // The inbox is last-in first: start the jobs in call order.
-        while (list) {
-            Job* next = list->next_in_inbox;
-            list->next_in_inbox = ordered;
-            ordered = list;
-            list = next;
-        }
-        submit_jobs(s, ordered);
+        submit_jobs(s, in_push_order(list, &Job::next_in_inbox));  // Started in call order.
     }
 }
 #endif
