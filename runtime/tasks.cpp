@@ -1055,6 +1055,9 @@ struct AllLatch {
     Runtime* rt = nullptr;
     Value items;    // The Array given.
     Value promise;  // The aggregate.
+    // Callbacks not yet finished; the one that brings it to zero deletes the latch. A plain
+    // pointer and this count, not a shared_ptr copy per callback: each callback then fits in
+    // std::function's own storage, and settling an input costs no allocation or reference count.
     std::atomic<size_t> remaining{0};
     std::atomic<bool> done{false};
 };
@@ -1086,7 +1089,7 @@ void finish_all(AllLatch& latch) {
 }  // namespace
 
 Value await_all_promise(Thread& th, Value items) {
-    auto latch = std::make_shared<AllLatch>();
+    auto latch = std::make_unique<AllLatch>();
     latch->rt = &th.rt;
     latch->items = items;
     latch->promise = make_promise();
@@ -1101,10 +1104,14 @@ Value await_all_promise(Thread& th, Value items) {
     share(latch->promise);
     latch->remaining.store(pending.size(), std::memory_order_relaxed);
     Value promise = latch->promise;
+    AllLatch* l = latch.release();  // From here on the callbacks own it.
     for (Promise* p : pending) {
-        on_settled(p, [latch, p] {
-            if (promise_state(p) == PromiseState::Rejected || latch->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1)
-                finish_all(*latch);
+        on_settled(p, [l, p] {
+            if (promise_state(p) == PromiseState::Rejected) finish_all(*l);  // Fail fast.
+            if (l->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+                finish_all(*l);  // Every input fulfilled, unless a rejection finished it already.
+                delete l;
+            }
         });
     }
     return promise;
