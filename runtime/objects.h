@@ -242,7 +242,7 @@ struct Module : Obj {
 
 enum class PromiseState : uint8_t { Pending, Fulfilled, Rejected };
 struct Promise : Obj, TaskMemory {
-    // Written once under `mutex` (with a release store); read with an acquire load.
+    // Written once under `lock` (with a release store); read with an acquire load (promise_state).
     PromiseState state = PromiseState::Pending;
     bool observed = false;  // A rejection that no await re-raised is reported at exit (mark_observed).
     SpinLock lock;          // Leaf lock, held for a few stores: guards settling and `waiters`.

@@ -422,6 +422,17 @@ Scheduler& scheduler_of(Runtime& rt) {
 // them (par_map ran on one core).
 thread_local bool t_arena_worker = false;
 
+// The lock-free lists below: any thread pushes onto the front; the consumer takes the whole list
+// (never one item, so no ABA). Returns the previous front (null: the list was empty). Sequentially
+// consistent, as post() needs against its drain's check of the list.
+template <class T>
+T* push_front(std::atomic<T*>& list, T* item, T* T::*next) {
+    T* head = list.load(std::memory_order_relaxed);
+    do item->*next = head;
+    while (!list.compare_exchange_weak(head, item, std::memory_order_seq_cst, std::memory_order_relaxed));
+    return head;
+}
+
 // A list taken whole from one of the lock-free lists below (pushed newest first), in push order.
 template <class T>
 T* in_push_order(T* list, T* T::*next) {
@@ -459,10 +470,7 @@ void resume_fiber(Fiber* f) {
         });
         return;
     }
-    Fiber* head = s->ready.load(std::memory_order_relaxed);
-    do f->next_ready = head;
-    while (!s->ready.compare_exchange_weak(head, f, std::memory_order_release, std::memory_order_relaxed));
-    if (!head) {
+    if (!push_front(s->ready, f, &Fiber::next_ready)) {
         // Every wake since the last take is in the list: the task enqueued by the wake that found
         // it empty has not taken it yet, and will.
         s->arena.enqueue(s->group.defer([s] {
@@ -607,8 +615,8 @@ Waiter::Why park(Thread& th, std::shared_ptr<Waiter> const& w, Arm const& arm) {
         arm();
         after_arm(th.rt.scheduler, th.task, w);
         // A short spin first: a join of a few quick tasks ends sooner than a futex sleep and wake.
-        auto spin_end = std::chrono::steady_clock::now() + k_wake_spin;
-        while (!w->woken.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < spin_end)
+        auto spin_end = Clock::now() + k_wake_spin;
+        while (!w->woken.load(std::memory_order_acquire) && Clock::now() < spin_end)
             for (int i = 0; i < 16; ++i) __builtin_ia32_pause();
         // Taken even when the spin saw the wake: the waker may still be inside its notify.
         std::unique_lock<std::mutex> lock(w->mutex);
@@ -891,9 +899,7 @@ void drain_inbox(Scheduler& s) {
 void post(Scheduler& s, Job* job) {
 #if !RUFF_THREAD_TASKS
     if (!t_arena_worker) {
-        Job* head = s.inbox.load(std::memory_order_relaxed);
-        do job->next_in_inbox = head;
-        while (!s.inbox.compare_exchange_weak(head, job, std::memory_order_seq_cst, std::memory_order_relaxed));
+        push_front(s.inbox, job, &Job::next_in_inbox);
         if (!s.draining.load(std::memory_order_seq_cst) && !s.draining.exchange(true, std::memory_order_seq_cst)) {
             Scheduler* sp = &s;
             s.arena.enqueue(s.group.defer([sp] { drain_inbox(*sp); }));

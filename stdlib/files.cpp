@@ -198,6 +198,12 @@ thread_local DirMemo t_network_memo;
     return *known;
 }
 
+// Runs `fn`, system calls in or on directory `dir`: on the I/O pool when it may block, else inline.
+void directory_io(Thread& th, std::string const& dir, absl::FunctionRef<void()> fn) {
+    if (directory_may_block(th, dir)) run_blocking(th, fn);
+    else fn();
+}
+
 // True if opening or reading `path`, whose status is `st`, may wait for another process: a
 // FIFO (open blocks until the other end opens), a device or a socket.
 bool special_file(struct stat const& st) { return !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode); }
@@ -317,8 +323,8 @@ std::atomic<bool> g_nameless_refused{false};
 
 // A nameless file (O_TMPFILE) linked into place once written: a new file costs one directory
 // operation, like a plain create, where a named temporary costs two (its create and the rename;
-// ssg: 0.26 s with the named protocol, 0.18 s with this one), and a crash leaves nothing behind. `dir` is path's directory; `existed` is set when
-// a file was found at `path`.
+// ssg: 0.26 s with the named protocol, 0.18 s with this one), and a crash leaves nothing behind.
+// `dir` is path's directory; `existed` is set when a file was found at `path`.
 Outcome write_nameless(std::string const& path, std::string const& dir, std::string_view content, std::string& reason,
                        bool& existed) {
     if (g_nameless_refused.load(std::memory_order_relaxed)) return Outcome::Unsupported;
@@ -433,8 +439,7 @@ Value file_list_dir(Thread& th, std::span<Value> args) {
         err = errno;
         ::closedir(dir);
     };
-    if (directory_may_block(th, path)) run_blocking(th, list);
-    else list();
+    directory_io(th, path, list);
     if (err) os_error(th, "list directory", path, err);
     std::sort(names.begin(), names.end());
     std::vector<Value> out;
@@ -461,10 +466,7 @@ constexpr BuiltinEntry k_files_builtins[] = {
 
 }  // namespace
 
-void metadata_io(Thread& th, std::string const& path, absl::FunctionRef<void()> fn) {
-    if (directory_may_block(th, dir_of(path))) run_blocking(th, fn);
-    else fn();
-}
+void metadata_io(Thread& th, std::string const& path, absl::FunctionRef<void()> fn) { directory_io(th, dir_of(path), fn); }
 
 int metadata_call(Thread& th, std::string const& path, absl::FunctionRef<int()> call) {
     int err = 0;
